@@ -1,0 +1,227 @@
+package g722
+
+// band is the state of one sub-band ADPCM coder (lower or higher), which the
+// encoder and the decoder keep identically. Names follow the Recommendation
+// with the band letter dropped: s is SL (or SH), det is DETL (or DETH), and
+// so on. All values stay within 16 bits; they are held in int32 so that
+// products need no conversion.
+type band struct {
+	s   int32    // predictor output SL for the current sample
+	sz  int32    // output SZL of the zero (six-tap) section
+	a1  int32    // pole coefficient AL1 (Q14)
+	a2  int32    // pole coefficient AL2 (Q14)
+	b   [6]int32 // zero coefficients BL1..BL6 (Q14)
+	d   [6]int32 // quantised difference signal DLT1..DLT6, newest first
+	r1  int32    // reconstructed signal RLT1
+	r2  int32    // reconstructed signal RLT2
+	p1  int32    // partially reconstructed signal PLT1
+	p2  int32    // partially reconstructed signal PLT2
+	nb  int32    // log scale factor NBL
+	det int32    // scale factor DETL
+}
+
+// Initial scale factors of the reset state: the smallest each band's
+// SCALEL/SCALEH block can produce.
+const (
+	detLowerReset  = 32
+	detHigherReset = 8
+)
+
+func (b *band) reset(det int32) { *b = band{det: det} }
+
+// Basic operators of the fixed-point description: 16-bit saturation and the
+// Q15 product. They are small enough for the compiler to inline.
+
+func sat16(x int32) int32 { return min(max(x, -32768), 32767) }
+
+func mulQ15(a, b int32) int32 { return (a * b) >> 15 }
+
+// magnitude returns the magnitude WD of a 16-bit difference signal as
+// QUANTL and QUANTH form it: x itself when non-negative, else its ones'
+// complement (-x-1, kept to 15 bits).
+func magnitude(x int32) int32 {
+	if x >= 0 {
+		return x
+	}
+	return (32767 - x) & 32767
+}
+
+// quantLower is block 1L, QUANTL: the 6-bit code word IL of the difference
+// signal el for the scale factor det.
+func quantLower(el, det int32) int32 {
+	wd := magnitude(el)
+	mil := 1
+	for ; mil < 30; mil++ {
+		if wd < (q6[mil]<<3)*det>>15 {
+			break
+		}
+	}
+	if el < 0 {
+		return int32(iln[mil])
+	}
+	return int32(ilp[mil])
+}
+
+// quantHigher is block 1H, QUANTH: the 2-bit code word IH of eh.
+func quantHigher(eh, det int32) int32 {
+	mih := 1
+	if magnitude(eh) >= (q2<<3)*det>>15 {
+		mih = 2
+	}
+	if eh < 0 {
+		return int32(ihn[mih])
+	}
+	return int32(ihp[mih])
+}
+
+// scaleLower runs blocks 3L, LOGSCL (the log scale factor NBL leaks by
+// 127/128 and moves by the multiplier of the 4-bit code il4) and SCALEL
+// (back to the linear DETL through ILB).
+func (b *band) scaleLower(il4 int32) {
+	nb := mulQ15(b.nb, 32512) + wl[rl42[il4&15]]
+	nb = min(max(nb, 0), 18432)
+	b.nb = nb
+	b.det = linearScale(nb, 8)
+}
+
+// scaleHigher runs blocks 3H, LOGSCH and SCALEH for the 2-bit code ih.
+func (b *band) scaleHigher(ih int32) {
+	nb := mulQ15(b.nb, 32512) + wh[rh2[ih&3]]
+	nb = min(max(nb, 0), 22528)
+	b.nb = nb
+	b.det = linearScale(nb, 10)
+}
+
+// linearScale is the common part of SCALEL and SCALEH: ILB of the
+// fractional part of the log scale factor nb, shifted by its integer part,
+// times 4. bias is 8 for the lower band and 10 for the higher band.
+func linearScale(nb int32, bias int32) int32 {
+	wd1 := ilb[(nb>>6)&31]
+	shift := bias - nb>>11
+	if shift < 0 {
+		return (wd1 << -shift) << 2
+	}
+	return (wd1 >> shift) << 2
+}
+
+// adapt runs block 4 for the quantised difference signal d (DLT or DH) of
+// the current sample: it reconstructs the signal (RECONS, PARREC), adapts
+// the pole and zero coefficients (UPPOL2, UPPOL1, UPZERO), shifts the delay
+// lines (DELAYA) and computes the prediction of the next sample (FILTEP,
+// FILTEZ, PREDIC) into b.s and b.sz.
+func (b *band) adapt(d int32) {
+	r := sat16(b.s + d)  // RECONS
+	p := sat16(b.sz + d) // PARREC
+
+	// UPPOL2: second pole coefficient.
+	sg0, sg1, sg2 := p>>15, b.p1>>15, b.p2>>15
+	wd1 := sat16(b.a1 << 2)
+	wd2 := wd1
+	if sg0 == sg1 {
+		wd2 = sat16(-wd1)
+	}
+	wd2 >>= 7
+	wd3 := int32(-128)
+	if sg0 == sg2 {
+		wd3 = 128
+	}
+	a2 := sat16(wd2 + wd3 + mulQ15(b.a2, 32512))
+	a2 = min(max(a2, -12288), 12288)
+
+	// UPPOL1: first pole coefficient, limited by the new second one so that
+	// the pole section stays stable.
+	wd1 = -192
+	if sg0 == sg1 {
+		wd1 = 192
+	}
+	a1 := sat16(wd1 + mulQ15(b.a1, 32640))
+	lim := 15360 - a2
+	a1 = min(max(a1, -lim), lim)
+
+	// UPZERO: the six zero coefficients.
+	step := int32(128)
+	if d == 0 {
+		step = 0
+	}
+	sgd := d >> 15
+	for i := range b.b {
+		wd := -step
+		if b.d[i]>>15 == sgd {
+			wd = step
+		}
+		b.b[i] = sat16(wd + mulQ15(b.b[i], 32640))
+	}
+
+	// DELAYA.
+	copy(b.d[1:], b.d[:5])
+	b.d[0] = d
+	b.r2, b.r1 = b.r1, r
+	b.p2, b.p1 = b.p1, p
+	b.a1, b.a2 = a1, a2
+
+	// FILTEP: pole section.
+	spl := sat16(mulQ15(a1, sat16(b.r1+b.r1)) + mulQ15(a2, sat16(b.r2+b.r2)))
+
+	// FILTEZ: zero section.
+	var sz int32
+	for i := range b.b {
+		sz = sat16(sz + mulQ15(b.b[i], b.d[i]+b.d[i]))
+	}
+	b.sz = sz
+
+	// PREDIC.
+	b.s = sat16(spl + sz)
+}
+
+// Lower sub-band, encoder side: blocks 1L to 4L for one input sample xl
+// (15 bits). It returns the 6-bit code word IL.
+func (b *band) encodeLower(xl int32) int32 {
+	il := quantLower(sat16(xl-b.s), b.det)
+	b.adaptLower(il >> 2)
+	return il
+}
+
+// Higher sub-band, encoder side: blocks 1H to 4H for xh. It returns the
+// 2-bit code word IH.
+func (b *band) encodeHigher(xh int32) int32 {
+	ih := quantHigher(sat16(xh-b.s), b.det)
+	b.adaptHigher(ih)
+	return ih
+}
+
+// adaptLower runs the adaptation path shared by the lower-band encoder and
+// decoder for the 4-bit code il4: INVQAL, then LOGSCL/SCALEL and block 4L.
+func (b *band) adaptLower(il4 int32) {
+	dlt := mulQ15(qm4[il4&15], b.det) // INVQAL
+	b.scaleLower(il4)
+	b.adapt(dlt)
+}
+
+// adaptHigher is the higher-band counterpart: INVQAH, LOGSCH/SCALEH, 4H.
+// It returns the quantised difference DH for the decoder's output.
+func (b *band) adaptHigher(ih int32) int32 {
+	dh := mulQ15(qm2[ih&3], b.det) // INVQAH
+	b.scaleHigher(ih)
+	b.adapt(dh)
+	return dh
+}
+
+// decodeLower is the lower sub-band decoder for the 6-bit code il, with dq
+// the mode's inverse quantiser by 6-bit code (block 5L, INVQBL). It returns
+// the limited output RL (block 6L, LIMIT), 15 bits.
+func (b *band) decodeLower(il int32, dq *[64]int32) int32 {
+	rl := limit15(b.s + mulQ15(dq[il&63], b.det))
+	b.adaptLower(il >> 2)
+	return rl
+}
+
+// decodeHigher is the higher sub-band decoder for the 2-bit code ih. It
+// returns the limited output RH.
+func (b *band) decodeHigher(ih int32) int32 {
+	s := b.s
+	dh := b.adaptHigher(ih)
+	return limit15(s + dh)
+}
+
+// limit15 is block LIMIT: the sub-band decoders' output to 15 bits.
+func limit15(x int32) int32 { return min(max(x, -16384), 16383) }
