@@ -109,68 +109,82 @@ func linearScale(nb int32, bias int32) int32 {
 // the pole and zero coefficients (UPPOL2, UPPOL1, UPZERO), shifts the delay
 // lines (DELAYA) and computes the prediction of the next sample (FILTEP,
 // FILTEZ, PREDIC) into b.s and b.sz.
+//
+// The sign comparisons of the Recommendation (SG0 == SG1, zero counting as
+// positive) are computed without branches, which the CPU could not predict:
+// (x ^ y) >> 31 is -1 when x and y differ in sign and 0 otherwise, and
+// (v ^ m) - m negates v when m is -1. Saturations that the value ranges make
+// impossible are left out (noted where it happens).
 func (b *band) adapt(d int32) {
-	r := sat16(b.s + d)  // RECONS
-	p := sat16(b.sz + d) // PARREC
+	r := sat16(b.s + d)  // RECONS: reconstructed signal
+	p := sat16(b.sz + d) // PARREC: partially reconstructed signal
 
-	// UPPOL2: second pole coefficient.
-	sg0, sg1, sg2 := p>>15, b.p1>>15, b.p2>>15
+	differ1 := (p ^ b.p1) >> 31
+	differ2 := (p ^ b.p2) >> 31
+
+	// UPPOL2: a2 = a2*(1-2^-7) + 2^-7*sgn(p*p2) - 2^-7*f(a1)*sgn(p*p1),
+	// where f(a1) = 4*a1 saturated.
 	wd1 := sat16(b.a1 << 2)
-	wd2 := wd1
-	if sg0 == sg1 {
-		wd2 = sat16(-wd1)
-	}
-	wd2 >>= 7
-	wd3 := int32(-128)
-	if sg0 == sg2 {
-		wd3 = 128
-	}
-	a2 := sat16(wd2 + wd3 + mulQ15(b.a2, 32512))
-	a2 = min(max(a2, -12288), 12288)
+	same1 := ^differ1
+	wd2 := min((wd1^same1)-same1, 32767) >> 7 // -wd1 when the signs agree, saturated
+	wd3 := (128 ^ differ2) - differ2          // +128 when the signs agree
+	// No sat16: the limit to ±12288 lies inside it.
+	a2 := min(max(wd2+wd3+mulQ15(b.a2, 32512), -12288), 12288)
 
-	// UPPOL1: first pole coefficient, limited by the new second one so that
-	// the pole section stays stable.
-	wd1 = -192
-	if sg0 == sg1 {
-		wd1 = 192
-	}
-	a1 := sat16(wd1 + mulQ15(b.a1, 32640))
+	// UPPOL1: a1 = a1*(1-2^-8) + 3*2^-8*sgn(p*p1), limited by the new a2 so
+	// that the pole section stays stable.
 	lim := 15360 - a2
-	a1 = min(max(a1, -lim), lim)
+	a1 := min(max((192^differ1)-differ1+mulQ15(b.a1, 32640), -lim), lim)
 
-	// UPZERO: the six zero coefficients.
+	// UPZERO with the old DLT line, then DELAYA of that line.
 	step := int32(128)
 	if d == 0 {
 		step = 0
 	}
-	sgd := d >> 15
-	for i := range b.b {
-		wd := -step
-		if b.d[i]>>15 == sgd {
-			wd = step
+	d0, d1, d2, d3, d4, d5 := b.d[0], b.d[1], b.d[2], b.d[3], b.d[4], b.d[5]
+	b0 := upzero(b.b[0], d0, d, step)
+	b1 := upzero(b.b[1], d1, d, step)
+	b2 := upzero(b.b[2], d2, d, step)
+	b3 := upzero(b.b[3], d3, d, step)
+	b4 := upzero(b.b[4], d4, d, step)
+	b5 := upzero(b.b[5], d5, d, step)
+	b.b[0], b.b[1], b.b[2], b.b[3], b.b[4], b.b[5] = b0, b1, b2, b3, b4, b5
+	b.d[0], b.d[1], b.d[2], b.d[3], b.d[4], b.d[5] = d, d0, d1, d2, d3, d4
+
+	// FILTEZ: the zero section sums the new coefficients times the shifted
+	// line from the oldest tap (BL6*DLT6) to the newest, saturating after
+	// each addition. Partial sums seldom leave 16 bits, so they are first
+	// added plainly and checked all at once: when every one fits (the OR of
+	// the values offset by 2^15 stays below 2^16), the saturating sum is the
+	// plain one.
+	s6 := mulQ15(b5, d4+d4)
+	s5 := s6 + mulQ15(b4, d3+d3)
+	s4 := s5 + mulQ15(b3, d2+d2)
+	s3 := s4 + mulQ15(b2, d1+d1)
+	s2 := s3 + mulQ15(b1, d0+d0)
+	sz := s2 + mulQ15(b0, d+d)
+	if uint32(s6+32768)|uint32(s5+32768)|uint32(s4+32768)|uint32(s3+32768)|uint32(s2+32768)|uint32(sz+32768) >= 1<<16 {
+		sz = 0
+		for i := 5; i >= 0; i-- {
+			sz = sat16(sz + mulQ15(b.b[i], b.d[i]+b.d[i]))
 		}
-		b.b[i] = sat16(wd + mulQ15(b.b[i], 32640))
 	}
 
-	// DELAYA.
-	copy(b.d[1:], b.d[:5])
-	b.d[0] = d
+	// DELAYA of the other lines; FILTEP; PREDIC.
+	spl := sat16(mulQ15(a1, sat16(r+r)) + mulQ15(a2, sat16(b.r1+b.r1)))
 	b.r2, b.r1 = b.r1, r
 	b.p2, b.p1 = b.p1, p
 	b.a1, b.a2 = a1, a2
-
-	// FILTEP: pole section.
-	spl := sat16(mulQ15(a1, sat16(b.r1+b.r1)) + mulQ15(a2, sat16(b.r2+b.r2)))
-
-	// FILTEZ: zero section.
-	var sz int32
-	for i := range b.b {
-		sz = sat16(sz + mulQ15(b.b[i], b.d[i]+b.d[i]))
-	}
 	b.sz = sz
-
-	// PREDIC.
 	b.s = sat16(spl + sz)
+}
+
+// upzero is one tap of UPZERO: b*(1-2^-8) + 2^-7*sgn(d)*sgn(old), where
+// step is 128, or 0 when d is 0. It needs no sat16: |b| <= 32768 gives
+// |b*32640>>15| + 128 <= 32768, with the sign that fits.
+func upzero(b, old, d, step int32) int32 {
+	m := (old ^ d) >> 31
+	return (step ^ m) - m + mulQ15(b, 32640)
 }
 
 // Lower sub-band, encoder side: blocks 1L to 4L for one input sample xl

@@ -129,3 +129,30 @@ func TestFullEncoder(t *testing.T) {
 	}
 	require.Empty(t, firstMismatch(got, want))
 }
+
+// derived/codspw_bytes.g722 is codspw.cod as the byte stream an RTP payload
+// carries.
+func TestRTPByteStream(t *testing.T) {
+	payload := corpus.ReadFile(t, "vectors", "g722", "derived", "codspw_bytes.g722")
+	want := readWords(t, vectorPath("outsp1.bin")...)
+	got, err := g722.NewDecoder(g722.Mode64).Decode(nil, payload)
+	require.NoError(t, err)
+	require.Empty(t, firstMismatch(got, want))
+}
+
+// conf-adminmenu-162.g722 is a real-world stream whose decode saturates the
+// output at sample 321408, where the QMF sum falls below -32768: the ITU-T
+// STL reference (and FFmpeg) clamps to -32768 where spandsp wraps around to
+// +32227. The STL drops the final partial 160-octet frame, so only its
+// 340640 samples are compared.
+func TestSaturationAgainstSTL(t *testing.T) {
+	dir := []string{"vectors", "g722", "supplementary-xmedialib"}
+	payload := corpus.ReadFile(t, append(dir, "conf-adminmenu-162.g722")...)
+	want := readWords(t, append(dir, "conf-adminmenu-162.itu-stl-decg722.out")...)
+	require.Len(t, want, 340640)
+	got, err := g722.NewDecoder(g722.Mode64).Decode(nil, payload)
+	require.NoError(t, err)
+	require.Len(t, got, 2*len(payload))
+	require.Equal(t, int16(-32768), got[321408], "saturated sample")
+	require.Empty(t, firstMismatch(got[:len(want)], want))
+}

@@ -46,17 +46,22 @@ type synthesis struct {
 // two output samples xout(j) = 2 sum h(2i) xd(j-i) and
 // xout(j+1) = 2 sum h(2i+1) xs(j-i), saturated to 16 bits.
 func (q *synthesis) merge(rl, rh int32) (int16, int16) {
-	q.pos = (q.pos + 11) % 12
+	q.pos--
+	if q.pos < 0 {
+		q.pos = 11
+	}
 	p := q.pos
 	xd, xs := rl-rh, rl+rh
 	q.xd[p], q.xd[p+12] = xd, xd
 	q.xs[p], q.xs[p+12] = xs, xs
 	d := (*[12]int32)(q.xd[p : p+12])
 	s := (*[12]int32)(q.xs[p : p+12])
-	var o1, o2 int32
-	for i := range 12 {
-		o1 += qmfCoeffs[2*i] * d[i]
-		o2 += qmfCoeffs[2*i+1] * s[i]
-	}
+	// Written out: the compiler does not unroll loops.
+	h := &qmfCoeffs
+	o1 := h[0]*d[0] + h[2]*d[1] + h[4]*d[2] + h[6]*d[3] + h[8]*d[4] + h[10]*d[5] +
+		h[12]*d[6] + h[14]*d[7] + h[16]*d[8] + h[18]*d[9] + h[20]*d[10] + h[22]*d[11]
+	o2 := h[1]*s[0] + h[3]*s[1] + h[5]*s[2] + h[7]*s[3] + h[9]*s[4] + h[11]*s[5] +
+		h[13]*s[6] + h[15]*s[7] + h[17]*s[8] + h[19]*s[9] + h[21]*s[10] + h[23]*s[11]
 	return int16(sat16(o1 >> 11)), int16(sat16(o2 >> 11))
 }
+
