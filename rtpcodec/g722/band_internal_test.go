@@ -34,7 +34,7 @@ func refAdapt(b *band, d int32) {
 		wd1 = 192
 	}
 	a1 := sat16(wd1 + mulQ15(b.a1, 32640))
-	a1 = min(max(a1, -(15360 - a2)), 15360-a2)
+	a1 = min(max(a1, -(15360-a2)), 15360-a2)
 
 	var step int32
 	if d != 0 {

@@ -64,4 +64,3 @@ func (q *synthesis) merge(rl, rh int32) (int16, int16) {
 		h[13]*s[6] + h[15]*s[7] + h[17]*s[8] + h[19]*s[9] + h[21]*s[10] + h[23]*s[11]
 	return int16(sat16(o1 >> 11)), int16(sat16(o2 >> 11))
 }
-
