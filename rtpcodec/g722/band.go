@@ -11,9 +11,9 @@ type band struct {
 	a1  int32    // pole coefficient AL1 (Q14)
 	a2  int32    // pole coefficient AL2 (Q14)
 	b   [6]int32 // zero coefficients BL1..BL6 (Q14)
-	d   [6]int32 // quantised difference signal DLT1..DLT6, newest first
-	r1  int32    // reconstructed signal RLT1
-	r2  int32    // reconstructed signal RLT2
+	d   [6]int32 // the quantised difference signal doubled: DLT1+DLT1 .. DLT6+DLT6, newest first
+	r1  int32    // reconstructed signal RLT1, doubled and saturated (FILTEP's RLT1+RLT1)
+	r2  int32    // RLT2+RLT2, saturated
 	p1  int32    // partially reconstructed signal PLT1
 	p2  int32    // partially reconstructed signal PLT2
 	nb  int32    // log scale factor NBL
@@ -32,7 +32,17 @@ func (b *band) reset(det int32) { *b = band{det: det} }
 // Basic operators of the fixed-point description: 16-bit saturation and the
 // Q15 product. They are small enough for the compiler to inline.
 
-func sat16(x int32) int32 { return min(max(x, -32768), 32767) }
+func sat16(x int32) int32 { return clamp(x, -32768, 32767) }
+
+// clamp limits x to [lo, hi]. Limiting is rare: a predictable branch around
+// it shortens the chain of dependent instructions, which conditional moves
+// done every time would lengthen.
+func clamp(x, lo, hi int32) int32 {
+	if uint32(x-lo) > uint32(hi-lo) {
+		x = min(max(x, lo), hi)
+	}
+	return x
+}
 
 func mulQ15(a, b int32) int32 { return (a * b) >> 15 }
 
@@ -78,23 +88,24 @@ func quantHigher(eh, det int32) int32 {
 // 127/128 and moves by the multiplier of the 4-bit code il4) and SCALEL
 // (back to the linear DETL through ILB).
 func (b *band) scaleLower(il4 int32) {
-	nb := mulQ15(b.nb, 32512) + wl[rl42[il4&15]]
-	nb = min(max(nb, 0), 18432)
+	nb := mulQ15(b.nb, 32512) + wlByCode[il4&15]
+	nb = clamp(nb, 0, 18432)
 	b.nb = nb
-	b.det = linearScale(nb, 8)
+	b.det = detLower[nb>>6]
 }
 
 // scaleHigher runs blocks 3H, LOGSCH and SCALEH for the 2-bit code ih.
 func (b *band) scaleHigher(ih int32) {
-	nb := mulQ15(b.nb, 32512) + wh[rh2[ih&3]]
-	nb = min(max(nb, 0), 22528)
+	nb := mulQ15(b.nb, 32512) + whByCode[ih&3]
+	nb = clamp(nb, 0, 22528)
 	b.nb = nb
-	b.det = linearScale(nb, 10)
+	b.det = detHigher[nb>>6]
 }
 
 // linearScale is the common part of SCALEL and SCALEH: ILB of the
 // fractional part of the log scale factor nb, shifted by its integer part,
-// times 4. bias is 8 for the lower band and 10 for the higher band.
+// times 4. bias is 8 for the lower band and 10 for the higher band. It
+// depends on nb >> 6 only, so detLower and detHigher tabulate it.
 func linearScale(nb int32, bias int32) int32 {
 	wd1 := ilb[(nb>>6)&31]
 	shift := bias - nb>>11
@@ -102,6 +113,27 @@ func linearScale(nb int32, bias int32) int32 {
 		return (wd1 << -shift) << 2
 	}
 	return (wd1 >> shift) << 2
+}
+
+// Tables derived from the Recommendation's when the package is
+// initialised, and only read afterwards: SCALEL and SCALEH by nb >> 6, and
+// the log scale-factor multipliers by code word (WL through RL42, WH
+// through RH2).
+var (
+	detLower  = scaleTable(8, 18432)
+	detHigher = scaleTable(10, 22528)
+	wlByCode  = [16]int32{
+		wl[rl42[0]], wl[rl42[1]], wl[rl42[2]], wl[rl42[3]], wl[rl42[4]], wl[rl42[5]], wl[rl42[6]], wl[rl42[7]],
+		wl[rl42[8]], wl[rl42[9]], wl[rl42[10]], wl[rl42[11]], wl[rl42[12]], wl[rl42[13]], wl[rl42[14]], wl[rl42[15]],
+	}
+	whByCode = [4]int32{wh[rh2[0]], wh[rh2[1]], wh[rh2[2]], wh[rh2[3]]}
+)
+
+func scaleTable(bias, maxNB int32) (t [22528>>6 + 1]int32) {
+	for i := int32(0); i <= maxNB>>6; i++ {
+		t[i] = linearScale(i<<6, bias)
+	}
+	return t
 }
 
 // adapt runs block 4 for the quantised difference signal d (DLT or DH) of
@@ -129,62 +161,58 @@ func (b *band) adapt(d int32) {
 	wd2 := min((wd1^same1)-same1, 32767) >> 7 // -wd1 when the signs agree, saturated
 	wd3 := (128 ^ differ2) - differ2          // +128 when the signs agree
 	// No sat16: the limit to ±12288 lies inside it.
-	a2 := min(max(wd2+wd3+mulQ15(b.a2, 32512), -12288), 12288)
+	a2 := clamp(wd2+wd3+mulQ15(b.a2, 32512), -12288, 12288)
 
 	// UPPOL1: a1 = a1*(1-2^-8) + 3*2^-8*sgn(p*p1), limited by the new a2 so
 	// that the pole section stays stable.
 	lim := 15360 - a2
-	a1 := min(max((192^differ1)-differ1+mulQ15(b.a1, 32640), -lim), lim)
+	a1 := clamp((192^differ1)-differ1+mulQ15(b.a1, 32640), -lim, lim)
 
-	// UPZERO with the old DLT line, then DELAYA of that line.
-	step := int32(128)
-	if d == 0 {
-		step = 0
+	// UPZERO, DELAYA of the DLT line and FILTEZ, tap by tap from the
+	// oldest (BL6, DLT6) to the newest, the order in which FILTEZ adds its
+	// terms, saturating after each addition. Partial sums seldom leave 16
+	// bits, so they are added plainly and checked all at once: when every
+	// one fits (the OR of the values offset by 2^15 stays below 2^16), the
+	// saturating sum is the plain one.
+	var step int32 // 2^-7 * sgn(DLT) in Q14; 0 when DLT is 0
+	if d != 0 {
+		step = (128 ^ (d >> 31)) - (d >> 31)
 	}
-	d0, d1, d2, d3, d4, d5 := b.d[0], b.d[1], b.d[2], b.d[3], b.d[4], b.d[5]
-	b0 := upzero(b.b[0], d0, d, step)
-	b1 := upzero(b.b[1], d1, d, step)
-	b2 := upzero(b.b[2], d2, d, step)
-	b3 := upzero(b.b[3], d3, d, step)
-	b4 := upzero(b.b[4], d4, d, step)
-	b5 := upzero(b.b[5], d5, d, step)
-	b.b[0], b.b[1], b.b[2], b.b[3], b.b[4], b.b[5] = b0, b1, b2, b3, b4, b5
-	b.d[0], b.d[1], b.d[2], b.d[3], b.d[4], b.d[5] = d, d0, d1, d2, d3, d4
-
-	// FILTEZ: the zero section sums the new coefficients times the shifted
-	// line from the oldest tap (BL6*DLT6) to the newest, saturating after
-	// each addition. Partial sums seldom leave 16 bits, so they are first
-	// added plainly and checked all at once: when every one fits (the OR of
-	// the values offset by 2^15 stays below 2^16), the saturating sum is the
-	// plain one.
-	s6 := mulQ15(b5, d4+d4)
-	s5 := s6 + mulQ15(b4, d3+d3)
-	s4 := s5 + mulQ15(b3, d2+d2)
-	s3 := s4 + mulQ15(b2, d1+d1)
-	s2 := s3 + mulQ15(b1, d0+d0)
-	sz := s2 + mulQ15(b0, d+d)
+	d2x := d + d // the line holds DLT doubled; no sat16: |DLT| <= 20456*16384>>15
+	s6 := b.zeroTap(5, b.d[4], step)
+	s5 := s6 + b.zeroTap(4, b.d[3], step)
+	s4 := s5 + b.zeroTap(3, b.d[2], step)
+	s3 := s4 + b.zeroTap(2, b.d[1], step)
+	s2 := s3 + b.zeroTap(1, b.d[0], step)
+	sz := s2 + b.zeroTap(0, d2x, step)
 	if uint32(s6+32768)|uint32(s5+32768)|uint32(s4+32768)|uint32(s3+32768)|uint32(s2+32768)|uint32(sz+32768) >= 1<<16 {
 		sz = 0
 		for i := 5; i >= 0; i-- {
-			sz = sat16(sz + mulQ15(b.b[i], b.d[i]+b.d[i]))
+			sz = sat16(sz + mulQ15(b.b[i], b.d[i]))
 		}
 	}
 
 	// DELAYA of the other lines; FILTEP; PREDIC.
-	spl := sat16(mulQ15(a1, sat16(r+r)) + mulQ15(a2, sat16(b.r1+b.r1)))
-	b.r2, b.r1 = b.r1, r
+	r2x := sat16(r + r)
+	spl := sat16(mulQ15(a1, r2x) + mulQ15(a2, b.r1))
+	b.r2, b.r1 = b.r1, r2x
 	b.p2, b.p1 = b.p1, p
 	b.a1, b.a2 = a1, a2
 	b.sz = sz
 	b.s = sat16(spl + sz)
 }
 
-// upzero is one tap of UPZERO: b*(1-2^-8) + 2^-7*sgn(d)*sgn(old), where
-// step is 128, or 0 when d is 0. It needs no sat16: |b| <= 32768 gives
-// |b*32640>>15| + 128 <= 32768, with the sign that fits.
-func upzero(b, old, d, step int32) int32 {
-	m := (old ^ d) >> 31
-	return (step ^ m) - m + mulQ15(b, 32640)
+// zeroTap adapts zero coefficient i (UPZERO: b*(1-2^-8) + step*sgn(old
+// DLT(i+1))), shifts next into the line in its place (DELAYA) and returns
+// the FILTEZ term of the new coefficient and line value. The update needs no
+// sat16: |b| <= 32768 gives |b*32640>>15| + 128 <= 32768, with the sign
+// that fits.
+func (b *band) zeroTap(i int, next, step int32) int32 {
+	m := b.d[i] >> 31
+	bi := (step ^ m) - m + mulQ15(b.b[i], 32640)
+	b.b[i] = bi
+	b.d[i] = next
+	return mulQ15(bi, next)
 }
 
 // Lower sub-band, encoder side: blocks 1L to 4L for one input sample xl
@@ -212,30 +240,34 @@ func (b *band) adaptLower(il4 int32) {
 }
 
 // adaptHigher is the higher-band counterpart: INVQAH, LOGSCH/SCALEH, 4H.
-// It returns the quantised difference DH for the decoder's output.
-func (b *band) adaptHigher(ih int32) int32 {
+func (b *band) adaptHigher(ih int32) {
 	dh := mulQ15(qm2[ih&3], b.det) // INVQAH
 	b.scaleHigher(ih)
 	b.adapt(dh)
-	return dh
 }
 
 // decodeLower is the lower sub-band decoder for the 6-bit code il, with dq
 // the mode's inverse quantiser by 6-bit code (block 5L, INVQBL). It returns
-// the limited output RL (block 6L, LIMIT), 15 bits.
+// the limited output RL (block 6L, LIMIT), 15 bits. It spells out
+// adaptLower, saving a call in the hot loop.
 func (b *band) decodeLower(il int32, dq *[64]int32) int32 {
 	rl := limit15(b.s + mulQ15(dq[il&63], b.det))
-	b.adaptLower(il >> 2)
+	il4 := il >> 2 & 15
+	dlt := mulQ15(qm4[il4], b.det) // INVQAL
+	b.scaleLower(il4)
+	b.adapt(dlt)
 	return rl
 }
 
 // decodeHigher is the higher sub-band decoder for the 2-bit code ih. It
-// returns the limited output RH.
+// returns the limited output RH. It spells out adaptHigher.
 func (b *band) decodeHigher(ih int32) int32 {
-	s := b.s
-	dh := b.adaptHigher(ih)
-	return limit15(s + dh)
+	dh := mulQ15(qm2[ih&3], b.det) // INVQAH
+	rh := limit15(b.s + dh)
+	b.scaleHigher(ih)
+	b.adapt(dh)
+	return rh
 }
 
 // limit15 is block LIMIT: the sub-band decoders' output to 15 bits.
-func limit15(x int32) int32 { return min(max(x, -16384), 16383) }
+func limit15(x int32) int32 { return clamp(x, -16384, 16383) }

@@ -94,6 +94,15 @@ func randomBand(rng *rand.Rand) band {
 	return b
 }
 
+// doubled returns a plain band state in adapt's representation.
+func doubled(b band) band {
+	for i := range b.d {
+		b.d[i] *= 2
+	}
+	b.r1, b.r2 = sat16(b.r1+b.r1), sat16(b.r2+b.r2)
+	return b
+}
+
 func TestAdaptMatchesReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for range 200000 {
@@ -103,9 +112,11 @@ func TestAdaptMatchesReference(t *testing.T) {
 		if rng.IntN(4) == 0 {
 			d = 0
 		}
-		adapt := got
+		// adapt keeps the DLT and RLT lines doubled (RLT saturated).
+		adapt := doubled(got)
 		adapt.adapt(d)
 		refAdapt(&want, d)
+		want = doubled(want)
 		require.Equal(t, want, adapt, "state %+v, d %d", got, d)
 	}
 }

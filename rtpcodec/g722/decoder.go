@@ -89,12 +89,18 @@ func (d *Decoder) Decode(dst []int16, payload []byte) ([]int16, error) {
 }
 
 // decodeInto decodes payload into out, which holds exactly 2*len(payload)
-// samples: the hot loop.
+// samples: the hot loop, a block of code words at a time.
 func (d *Decoder) decodeInto(out []int16, payload []byte) {
-	out = out[:2*len(payload)]
-	for i, c := range payload {
-		rl := d.lo.decodeLower(int32(c&63), &d.dq)
-		rh := d.hi.decodeHigher(int32(c >> 6))
-		out[2*i], out[2*i+1] = d.qmf.merge(rl, rh)
+	for len(payload) > 0 {
+		n := min(len(payload), qmfBlock)
+		xd, xs := d.qmf.block(n)
+		xs = xs[:len(xd)]
+		for i, c := range payload[:len(xd)] {
+			rl := d.lo.decodeLower(int32(c&63), &d.dq)
+			rh := d.hi.decodeHigher(int32(c >> 6))
+			xd[i], xs[i] = rl-rh, rl+rh
+		}
+		d.qmf.synthesize(out, n)
+		payload, out = payload[n:], out[2*n:]
 	}
 }

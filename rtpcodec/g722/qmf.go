@@ -35,32 +35,45 @@ func (q *analysis) split(older, newer int16) (xl, xh int32) {
 	return limit15((xa + xb) >> 14), limit15((xa - xb) >> 14)
 }
 
-// synthesis is the receive QMF: sub-band outputs rL, rH to 16 kHz.
+// synthesis is the receive QMF: sub-band outputs rL, rH to 16 kHz. It
+// works on a block of up to qmfBlock code words at a time: the decoder
+// stores xd = rL - rH and xs = rL + rH of each code word after the 11 newest
+// values of the previous block, and synthesize filters the block.
 type synthesis struct {
-	xd  [24]int32 // rL - rH, newest first from pos
-	xs  [24]int32 // rL + rH, newest first from pos
-	pos int
+	xd [qmfHistory + qmfBlock]int32
+	xs [qmfHistory + qmfBlock]int32
 }
 
-// merge takes the sub-band decoder outputs of one code word and returns the
-// two output samples xout(j) = 2 sum h(2i) xd(j-i) and
-// xout(j+1) = 2 sum h(2i+1) xs(j-i), saturated to 16 bits.
-func (q *synthesis) merge(rl, rh int32) (int16, int16) {
-	q.pos--
-	if q.pos < 0 {
-		q.pos = 11
+const (
+	qmfHistory = 11  // delay-line values carried from block to block
+	qmfBlock   = 160 // code words per block: 20 ms
+)
+
+// block returns where the decoder stores xd and xs of the next n <= qmfBlock
+// code words.
+func (q *synthesis) block(n int) (xd, xs []int32) {
+	return q.xd[qmfHistory : qmfHistory+n], q.xs[qmfHistory : qmfHistory+n]
+}
+
+// synthesize computes the two output samples of each of the n code words
+// stored through block, xout(j) = 2 sum h(2i) xd(j-i) and
+// xout(j+1) = 2 sum h(2i+1) xs(j-i), saturated to 16 bits, into out
+// (2n samples), and keeps the newest values for the next block.
+func (q *synthesis) synthesize(out []int16, n int) {
+	out = out[:2*n]
+	for j := range n {
+		// d[11] and s[11] are xd(j) and xs(j), the newest. Written out with
+		// constant coefficients (h12..h23 mirror h11..h0): the compiler does
+		// not unroll loops.
+		d := (*[12]int32)(q.xd[j : j+12])
+		s := (*[12]int32)(q.xs[j : j+12])
+		o1 := h0*d[11] + h2*d[10] + h4*d[9] + h6*d[8] + h8*d[7] + h10*d[6] +
+			h11*d[5] + h9*d[4] + h7*d[3] + h5*d[2] + h3*d[1] + h1*d[0]
+		o2 := h1*s[11] + h3*s[10] + h5*s[9] + h7*s[8] + h9*s[7] + h11*s[6] +
+			h10*s[5] + h8*s[4] + h6*s[3] + h4*s[2] + h2*s[1] + h0*s[0]
+		out[2*j] = int16(sat16(o1 >> 11))
+		out[2*j+1] = int16(sat16(o2 >> 11))
 	}
-	p := q.pos
-	xd, xs := rl-rh, rl+rh
-	q.xd[p], q.xd[p+12] = xd, xd
-	q.xs[p], q.xs[p+12] = xs, xs
-	d := (*[12]int32)(q.xd[p : p+12])
-	s := (*[12]int32)(q.xs[p : p+12])
-	// Written out: the compiler does not unroll loops.
-	h := &qmfCoeffs
-	o1 := h[0]*d[0] + h[2]*d[1] + h[4]*d[2] + h[6]*d[3] + h[8]*d[4] + h[10]*d[5] +
-		h[12]*d[6] + h[14]*d[7] + h[16]*d[8] + h[18]*d[9] + h[20]*d[10] + h[22]*d[11]
-	o2 := h[1]*s[0] + h[3]*s[1] + h[5]*s[2] + h[7]*s[3] + h[9]*s[4] + h[11]*s[5] +
-		h[13]*s[6] + h[15]*s[7] + h[17]*s[8] + h[19]*s[9] + h[21]*s[10] + h[23]*s[11]
-	return int16(sat16(o1 >> 11)), int16(sat16(o2 >> 11))
+	copy(q.xd[:qmfHistory], q.xd[n:n+qmfHistory])
+	copy(q.xs[:qmfHistory], q.xs[n:n+qmfHistory])
 }

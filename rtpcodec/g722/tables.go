@@ -99,10 +99,27 @@ var (
 	rh2 = [4]uint8{2, 1, 2, 1}
 )
 
-// qmfCoeffs are the 24 transmit and receive QMF coefficients h0..h23 of
-// Rec. G.722 (the table of QMF coefficient values), times 2^13. The filter is
-// symmetric (h[i] == h[23-i]).
+// The 24 transmit and receive QMF coefficients h0..h23 of Rec. G.722 (its
+// table of QMF coefficient values), times 2^13. The filter is symmetric,
+// h(23-i) = h(i), so h0..h11 give them all. They are constants so that the
+// filters multiply by immediates.
+const (
+	h0  = 3
+	h1  = -11
+	h2  = -11
+	h3  = 53
+	h4  = 12
+	h5  = -156
+	h6  = 32
+	h7  = 362
+	h8  = -210
+	h9  = -805
+	h10 = 951
+	h11 = 3876
+)
+
+// qmfCoeffs is h0..h23 as an array, for the transmit QMF's loop.
 var qmfCoeffs = [24]int32{
-	3, -11, -11, 53, 12, -156, 32, 362, -210, -805, 951, 3876,
-	3876, 951, -805, -210, 362, 32, -156, 12, 53, -11, -11, 3,
+	h0, h1, h2, h3, h4, h5, h6, h7, h8, h9, h10, h11,
+	h11, h10, h9, h8, h7, h6, h5, h4, h3, h2, h1, h0,
 }
