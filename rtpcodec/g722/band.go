@@ -246,27 +246,28 @@ func (b *band) adaptHigher(ih int32) {
 	b.adapt(dh)
 }
 
-// decodeLower is the lower sub-band decoder for the 6-bit code il, with dq
-// the mode's inverse quantiser by 6-bit code (block 5L, INVQBL). It returns
-// the limited output RL (block 6L, LIMIT), 15 bits. It spells out
-// adaptLower, saving a call in the hot loop.
-func (b *band) decodeLower(il int32, dq *[64]int32) int32 {
-	rl := limit15(b.s + mulQ15(dq[il&63], b.det))
+// decodeLower is the lower sub-band decoder for the 6-bit code il but for
+// block 4, which the caller runs with adapt(dlt): it returns the limited
+// output RL (blocks 5L, INVQBL, with dq the mode's output levels by 6-bit
+// code, and 6L, LIMIT; 15 bits) and the quantised difference DLT (INVQAL),
+// and adapts the scale factor (LOGSCL, SCALEL). Leaving the call to adapt to
+// the caller saves a level of calls in the hot loop.
+func (b *band) decodeLower(il int32, dq *[64]int32) (rl, dlt int32) {
+	rl = limit15(b.s + mulQ15(dq[il&63], b.det))
 	il4 := il >> 2 & 15
-	dlt := mulQ15(qm4[il4], b.det) // INVQAL
+	dlt = mulQ15(qm4[il4], b.det)
 	b.scaleLower(il4)
-	b.adapt(dlt)
-	return rl
+	return rl, dlt
 }
 
-// decodeHigher is the higher sub-band decoder for the 2-bit code ih. It
-// returns the limited output RH. It spells out adaptHigher.
-func (b *band) decodeHigher(ih int32) int32 {
-	dh := mulQ15(qm2[ih&3], b.det) // INVQAH
-	rh := limit15(b.s + dh)
+// decodeHigher is the higher sub-band decoder for the 2-bit code ih but for
+// block 4: it returns the limited output RH and the quantised difference DH
+// for adapt, and adapts the scale factor.
+func (b *band) decodeHigher(ih int32) (rh, dh int32) {
+	dh = mulQ15(qm2[ih&3], b.det) // INVQAH
+	rh = limit15(b.s + dh)
 	b.scaleHigher(ih)
-	b.adapt(dh)
-	return rh
+	return rh, dh
 }
 
 // limit15 is block LIMIT: the sub-band decoders' output to 15 bits.

@@ -96,8 +96,10 @@ func (d *Decoder) decodeInto(out []int16, payload []byte) {
 		xd, xs := d.qmf.block(n)
 		xs = xs[:len(xd)]
 		for i, c := range payload[:len(xd)] {
-			rl := d.lo.decodeLower(int32(c&63), &d.dq)
-			rh := d.hi.decodeHigher(int32(c >> 6))
+			rl, dlt := d.lo.decodeLower(int32(c&63), &d.dq)
+			d.lo.adapt(dlt)
+			rh, dh := d.hi.decodeHigher(int32(c >> 6))
+			d.hi.adapt(dh)
 			xd[i], xs[i] = rl-rh, rl+rh
 		}
 		d.qmf.synthesize(out, n)

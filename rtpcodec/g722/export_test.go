@@ -32,7 +32,8 @@ type SubbandDecoder struct {
 
 // NewSubbandDecoder returns a SubbandDecoder for mode in its reset state.
 func NewSubbandDecoder(mode Mode) *SubbandDecoder {
-	return &SubbandDecoder{lo: NewDecoder(mode).lo, hi: NewDecoder(mode).hi, dq: NewDecoder(mode).dq}
+	d := NewDecoder(mode)
+	return &SubbandDecoder{lo: d.lo, hi: d.hi, dq: d.dq}
 }
 
 // Reset sets the reset state.
@@ -44,5 +45,9 @@ func (d *SubbandDecoder) Reset() {
 // Decode decodes one 6-bit lower and one 2-bit higher code word into the
 // sub-band outputs RL and RH (15 bits each).
 func (d *SubbandDecoder) Decode(il, ih uint8) (rl, rh int16) {
-	return int16(d.lo.decodeLower(int32(il), &d.dq)), int16(d.hi.decodeHigher(int32(ih)))
+	l, dlt := d.lo.decodeLower(int32(il), &d.dq)
+	d.lo.adapt(dlt)
+	h, dh := d.hi.decodeHigher(int32(ih))
+	d.hi.adapt(dh)
+	return int16(l), int16(h)
 }
