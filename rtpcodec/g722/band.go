@@ -84,23 +84,21 @@ func quantHigher(eh, det int32) int32 {
 	return int32(ihp[mih])
 }
 
-// scaleLower runs blocks 3L, LOGSCL (the log scale factor NBL leaks by
-// 127/128 and moves by the multiplier of the 4-bit code il4) and SCALEL
-// (back to the linear DETL through ILB).
-func (b *band) scaleLower(il4 int32) {
-	nb := mulQ15(b.nb, 32512) + wlByCode[il4&15]
-	nb = clamp(nb, 0, 18432)
-	b.nb = nb
-	b.det = detLower[nb>>6]
+// scaling holds what blocks 3L and 3H need from a code word, for adapt:
+// the log scale-factor multiplier (WL or WH), the upper limit of the log
+// scale factor, and SCALEL or SCALEH by nb >> 6.
+type scaling struct {
+	step int32
+	max  int32
+	det  *[detTableLen]int32
 }
 
-// scaleHigher runs blocks 3H, LOGSCH and SCALEH for the 2-bit code ih.
-func (b *band) scaleHigher(ih int32) {
-	nb := mulQ15(b.nb, 32512) + whByCode[ih&3]
-	nb = clamp(nb, 0, 22528)
-	b.nb = nb
-	b.det = detHigher[nb>>6]
-}
+// lowerScaling is block 3L's scaling for the 4-bit code il4 (LOGSCL,
+// SCALEL).
+func lowerScaling(il4 int32) scaling { return scaling{wlByCode[il4&15], 18432, &detLower} }
+
+// higherScaling is block 3H's for the 2-bit code ih (LOGSCH, SCALEH).
+func higherScaling(ih int32) scaling { return scaling{whByCode[ih&3], 22528, &detHigher} }
 
 // linearScale is the common part of SCALEL and SCALEH: ILB of the
 // fractional part of the log scale factor nb, shifted by its integer part,
@@ -129,15 +127,19 @@ var (
 	whByCode = [4]int32{wh[rh2[0]], wh[rh2[1]], wh[rh2[2]], wh[rh2[3]]}
 )
 
-func scaleTable(bias, maxNB int32) (t [22528>>6 + 1]int32) {
+const detTableLen = 22528>>6 + 1
+
+func scaleTable(bias, maxNB int32) (t [detTableLen]int32) {
 	for i := int32(0); i <= maxNB>>6; i++ {
 		t[i] = linearScale(i<<6, bias)
 	}
 	return t
 }
 
-// adapt runs block 4 for the quantised difference signal d (DLT or DH) of
-// the current sample: it reconstructs the signal (RECONS, PARREC), adapts
+// adapt runs blocks 3 and 4 for the quantised difference signal d (DLT or
+// DH) of the current sample: it adapts the scale factor (LOGSCL and SCALEL,
+// or LOGSCH and SCALEH, as sc says), reconstructs the signal (RECONS,
+// PARREC), adapts
 // the pole and zero coefficients (UPPOL2, UPPOL1, UPZERO), shifts the delay
 // lines (DELAYA) and computes the prediction of the next sample (FILTEP,
 // FILTEZ, PREDIC) into b.s and b.sz.
@@ -147,7 +149,13 @@ func scaleTable(bias, maxNB int32) (t [22528>>6 + 1]int32) {
 // (x ^ y) >> 31 is -1 when x and y differ in sign and 0 otherwise, and
 // (v ^ m) - m negates v when m is -1. Saturations that the value ranges make
 // impossible are left out (noted where it happens).
-func (b *band) adapt(d int32) {
+func (b *band) adapt(d int32, sc scaling) {
+	// Block 3: the log scale factor leaks by 127/128 and moves by the code
+	// word's multiplier; the linear one follows through ILB.
+	nb := clamp(mulQ15(b.nb, 32512)+sc.step, 0, sc.max)
+	b.nb = nb
+	b.det = sc.det[nb>>6]
+
 	r := sat16(b.s + d)  // RECONS: reconstructed signal
 	p := sat16(b.sz + d) // PARREC: partially reconstructed signal
 
@@ -235,39 +243,31 @@ func (b *band) encodeHigher(xh int32) int32 {
 // decoder for the 4-bit code il4: INVQAL, then LOGSCL/SCALEL and block 4L.
 func (b *band) adaptLower(il4 int32) {
 	dlt := mulQ15(qm4[il4&15], b.det) // INVQAL
-	b.scaleLower(il4)
-	b.adapt(dlt)
+	b.adapt(dlt, lowerScaling(il4))
 }
 
 // adaptHigher is the higher-band counterpart: INVQAH, LOGSCH/SCALEH, 4H.
 func (b *band) adaptHigher(ih int32) {
 	dh := mulQ15(qm2[ih&3], b.det) // INVQAH
-	b.scaleHigher(ih)
-	b.adapt(dh)
+	b.adapt(dh, higherScaling(ih))
 }
 
 // decodeLower is the lower sub-band decoder for the 6-bit code il but for
-// block 4, which the caller runs with adapt(dlt): it returns the limited
-// output RL (blocks 5L, INVQBL, with dq the mode's output levels by 6-bit
-// code, and 6L, LIMIT; 15 bits) and the quantised difference DLT (INVQAL),
-// and adapts the scale factor (LOGSCL, SCALEL). Leaving the call to adapt to
-// the caller saves a level of calls in the hot loop.
+// blocks 3L and 4L, which the caller runs with adapt(dlt, lowerScaling(il>>2)):
+// it returns the limited output RL (blocks 5L, INVQBL, with dq the mode's
+// output levels by 6-bit code, and 6L, LIMIT; 15 bits) and the quantised
+// difference DLT (INVQAL). Leaving adapt to the caller lets this inline into
+// the hot loop.
 func (b *band) decodeLower(il int32, dq *[64]int32) (rl, dlt int32) {
-	rl = limit15(b.s + mulQ15(dq[il&63], b.det))
-	il4 := il >> 2 & 15
-	dlt = mulQ15(qm4[il4], b.det)
-	b.scaleLower(il4)
-	return rl, dlt
+	return limit15(b.s + mulQ15(dq[il&63], b.det)), mulQ15(qm4[il>>2&15], b.det)
 }
 
 // decodeHigher is the higher sub-band decoder for the 2-bit code ih but for
-// block 4: it returns the limited output RH and the quantised difference DH
-// for adapt, and adapts the scale factor.
+// blocks 3H and 4H (adapt(dh, higherScaling(ih))): it returns the limited
+// output RH and the quantised difference DH (INVQAH).
 func (b *band) decodeHigher(ih int32) (rh, dh int32) {
-	dh = mulQ15(qm2[ih&3], b.det) // INVQAH
-	rh = limit15(b.s + dh)
-	b.scaleHigher(ih)
-	return rh, dh
+	dh = mulQ15(qm2[ih&3], b.det)
+	return limit15(b.s + dh), dh
 }
 
 // limit15 is block LIMIT: the sub-band decoders' output to 15 bits.

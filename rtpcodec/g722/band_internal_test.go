@@ -91,6 +91,8 @@ func randomBand(rng *rand.Rand) band {
 	}
 	b.r1, b.r2 = pick(-32768, 32767), pick(-32768, 32767)
 	b.p1, b.p2 = pick(-32768, 32767), pick(-32768, 32767)
+	b.nb = pick(0, 18432)
+	b.det = linearScale(b.nb, 8)
 	return b
 }
 
@@ -103,6 +105,8 @@ func doubled(b band) band {
 	return b
 }
 
+// adapt runs block 3 too; the test checks the lower band's (the higher
+// band's differs only in its tables, which the conformance tests cover).
 func TestAdaptMatchesReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for range 200000 {
@@ -113,9 +117,13 @@ func TestAdaptMatchesReference(t *testing.T) {
 			d = 0
 		}
 		// adapt keeps the DLT and RLT lines doubled (RLT saturated).
+		il4 := rng.Int32N(16)
 		adapt := doubled(got)
-		adapt.adapt(d)
+		adapt.adapt(d, lowerScaling(il4))
 		refAdapt(&want, d)
+		// LOGSCL and SCALEL, plainly.
+		want.nb = min(max(mulQ15(want.nb, 32512)+wl[rl42[il4]], 0), 18432)
+		want.det = linearScale(want.nb, 8)
 		want = doubled(want)
 		require.Equal(t, want, adapt, "state %+v, d %d", got, d)
 	}

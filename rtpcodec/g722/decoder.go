@@ -97,9 +97,9 @@ func (d *Decoder) decodeInto(out []int16, payload []byte) {
 		xs = xs[:len(xd)]
 		for i, c := range payload[:len(xd)] {
 			rl, dlt := d.lo.decodeLower(int32(c&63), &d.dq)
-			d.lo.adapt(dlt)
+			d.lo.adapt(dlt, lowerScaling(int32(c&63)>>2))
 			rh, dh := d.hi.decodeHigher(int32(c >> 6))
-			d.hi.adapt(dh)
+			d.hi.adapt(dh, higherScaling(int32(c>>6)))
 			xd[i], xs[i] = rl-rh, rl+rh
 		}
 		d.qmf.synthesize(out, n)

@@ -46,8 +46,8 @@ func (d *SubbandDecoder) Reset() {
 // sub-band outputs RL and RH (15 bits each).
 func (d *SubbandDecoder) Decode(il, ih uint8) (rl, rh int16) {
 	l, dlt := d.lo.decodeLower(int32(il), &d.dq)
-	d.lo.adapt(dlt)
+	d.lo.adapt(dlt, lowerScaling(int32(il)>>2))
 	h, dh := d.hi.decodeHigher(int32(ih))
-	d.hi.adapt(dh)
+	d.hi.adapt(dh, higherScaling(int32(ih)))
 	return int16(l), int16(h)
 }
