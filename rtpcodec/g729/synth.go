@@ -1,0 +1,72 @@
+package g729
+
+// LP filtering (G.729 §4.1.6): the synthesis filter 1/A(z), the inverse
+// filter A(z) and bandwidth expansion A(z/γ).
+
+// synthesize filters x through 1/A(z) into y (len(y) == len(x) <= 80) with
+// the filter memory mem (the last 10 outputs, oldest first). x and y may be
+// the same slice. It reports whether any operation saturated (the
+// reference's Overflow flag), and updates mem only when update is set.
+func synthesize(a *[11]int16, x, y []int16, mem *[10]int16, update bool) (overflow bool) {
+	var buf [10 + 80]int16
+	copy(buf[:10], mem[:])
+	n := len(x)
+	yy := buf[:10+n]
+	for i := range n {
+		s := int64(lMult(x[i], a[0]))
+		hist := yy[i : i+10] // hist[10-j] is y[i-j]
+		for j := 1; j <= 10; j++ {
+			p := int32(a[j]) * int32(hist[10-j])
+			if p == 0x40000000 { // L_mult saturates
+				overflow = true
+				s -= maxInt32
+			} else {
+				s -= int64(p) << 1
+			}
+			if s > maxInt32 {
+				s, overflow = maxInt32, true
+			} else if s < minInt32 {
+				s, overflow = minInt32, true
+			}
+		}
+		s <<= 3
+		if s > maxInt32 {
+			s, overflow = maxInt32, true
+		} else if s < minInt32 {
+			s, overflow = minInt32, true
+		}
+		s += 0x8000
+		if s > maxInt32 {
+			s, overflow = maxInt32, true
+		}
+		yy[10+i] = int16(s >> 16)
+	}
+	copy(y, yy[10:])
+	if update {
+		copy(mem[:], yy[n:n+10])
+	}
+	return overflow
+}
+
+// residual filters x through A(z) into y; x[-10:0] must be readable, so x is
+// passed as the whole buffer and the first output sample is at x[off].
+func residual(a *[11]int16, x []int16, off int, y []int16) {
+	for i := range y {
+		s := lMult(x[off+i], a[0])
+		for j := 1; j <= 10; j++ {
+			s = lMac(s, a[j], x[off+i-j])
+		}
+		y[i] = round16(lShl(s, 3))
+	}
+}
+
+// weightLPC computes the bandwidth-expanded filter ap[i] = a[i]·γ^i.
+func weightLPC(a *[11]int16, gamma int16, ap *[11]int16) {
+	ap[0] = a[0]
+	fac := gamma
+	for i := 1; i < 10; i++ {
+		ap[i] = round16(lMult(a[i], fac))
+		fac = round16(lMult(fac, gamma))
+	}
+	ap[10] = round16(lMult(a[10], fac))
+}
