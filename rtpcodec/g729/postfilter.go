@@ -129,19 +129,20 @@ func (pf *postFilter) longTerm(t0 int16, out []int16) (vo int16) {
 // fractional delays at 1/8 resolution (short interpolation filters). sig is
 // the justified residual with history, the current subframe at pstMemRes.
 func searchDelay(t0 int16, sig *[pstResLen]int16, up *[7 * 41]int16) (c ltpChoice) {
+	// sig is justified below 2^12 and the interpolation filters have a gain
+	// below 1.2, so no correlation or energy of 40 products here can reach
+	// 2^31: the saturating accumulations of the reference reduce to plain
+	// integer arithmetic.
 	const b = pstMemRes
 	in := sig[b : b+40]
-	var acc int32
-	for _, v := range in {
-		acc = lMac(acc, v, v)
-	}
+	acc := dot40(in, in)
 	if acc == 0 {
 		return
 	}
 	shEner := sub(16, normL(acc))
 	var ener int16
 	if shEner > 0 {
-		ener = extractL(lShr(acc, shEner))
+		ener = extractL(acc >> uint(shEner))
 	} else {
 		shEner = 0
 		ener = extractL(acc)
@@ -152,15 +153,8 @@ func searchDelay(t0 int16, sig *[pstResLen]int16, up *[7 * 41]int16) (c ltpChoic
 	numInt := int32(-1)
 	var iMax int16
 	for i := range int16(3) {
-		past := sig[b-int(lambda)-int(i):]
-		acc = 0
-		for n := range 40 {
-			acc = lMac(acc, in[n], past[n])
-		}
-		if acc < 0 {
-			acc = 0
-		}
-		if lSub(acc, numInt) > 0 {
+		acc = max(dot40(in, sig[b-int(lambda)-int(i):]), 0)
+		if acc > numInt {
 			numInt = acc
 			iMax = i
 		}
@@ -170,14 +164,10 @@ func searchDelay(t0 int16, sig *[pstResLen]int16, up *[7 * 41]int16) (c ltpChoic
 	}
 	lambda = add(lambda, iMax)
 	past := sig[b-int(lambda):]
-	acc = 0
-	for i := range 40 {
-		acc = lMac(acc, past[i], past[i])
-	}
-	if acc == 0 {
+	denInt := dot40(past[:40], past)
+	if denInt == 0 {
 		return
 	}
-	denInt := acc
 
 	// Interpolated signals and their energies for the delays
 	// lambda+1-phi/8 (den0) and lambda-phi/8 (den1).
@@ -187,69 +177,51 @@ func searchDelay(t0 int16, sig *[pstResLen]int16, up *[7 * 41]int16) (c ltpChoic
 	for phi := range 7 {
 		y := up[phi*41 : phi*41+41]
 		h := pstUpShort[phi*4 : phi*4+4]
-		for n := 0; n <= 40; n++ {
-			p := past0 + n
-			acc = lMult(h[0], sig[p])
-			acc = lMac(acc, h[1], sig[p-1])
-			acc = lMac(acc, h[2], sig[p-2])
-			acc = lMac(acc, h[3], sig[p-3])
-			y[n] = round16(acc)
+		x := sig[past0-3 : past0-3+44]
+		h0, h1, h2, h3 := int32(h[0]), int32(h[1]), int32(h[2]), int32(h[3])
+		for n := range 41 {
+			a := h0*int32(x[n+3]) + h1*int32(x[n+2]) + h2*int32(x[n+1]) + h3*int32(x[n])
+			y[n] = int16((a<<1 + 0x8000) >> 16)
 		}
-		acc = 0
-		for n := 1; n < 40; n++ {
-			acc = lMac(acc, y[n], y[n])
-		}
-		den0[phi] = lMac(acc, y[0], y[0])
-		den1[phi] = lMac(acc, y[40], y[40])
+		e := dot40(y[1:40], y[1:40])
+		den0[phi] = e + int32(y[0])*int32(y[0])<<1
+		den1[phi] = e + int32(y[40])*int32(y[40])<<1
 		if abs16(y[0]) > abs16(y[40]) {
-			if lSub(den0[phi], denMax) > 0 {
-				denMax = den0[phi]
-			}
-		} else if lSub(den1[phi], denMax) > 0 {
-			denMax = den1[phi]
+			denMax = max(denMax, den0[phi])
+		} else {
+			denMax = max(denMax, den1[phi])
 		}
-	}
-	if denMax == 0 {
-		return
 	}
 	shDen := sub(16, normL(denMax))
 	if shDen <= 0 { // dynamic between subframe and delay line too high
 		return
 	}
-	shNum := shDen
-	if shEner > shDen {
-		shNum = shEner
-	}
+	shNum := max(shDen, shEner)
 
 	// Select the best num²/den, starting from the integer delay.
-	denBest := extractL(lShr(denInt, shDen))
-	numBest := extractL(lShr(numInt, shNum))
+	denBest := extractL(denInt >> uint(shDen))
+	numBest := extractL(numInt >> uint(shNum))
 	hiBest, loBest := lExtract(lMult(numBest, numBest))
 	var phiBest int16
 	off := int16(1)
-	try := func(y []int16, den32 int32, o, phi int16) {
-		acc := int32(0)
-		for n := range 40 {
-			acc = lMac(acc, in[n], y[n])
-		}
-		acc = lShr(acc, shNum)
-		var num int16
-		if acc >= 0 {
-			num = extractL(acc)
-		}
-		hi, lo := lExtract(lMult(num, num))
-		cand := mpy32x16(hi, lo, denBest)
-		den := extractL(lShr(den32, shDen))
-		best := mpy32x16(hiBest, loBest, den)
-		if lSub(cand, best) > 0 {
-			numBest, hiBest, loBest, denBest = num, hi, lo, den
-			off, phiBest = o, phi
-		}
-	}
 	for phi := range int16(7) {
 		y := up[int(phi)*41:]
-		try(y, den0[phi], 0, phi+1)
-		try(y[1:], den1[phi], 1, phi+1)
+		for o := range int16(2) {
+			var num int16
+			if acc := dot40(in, y[o:]) >> uint(shNum); acc >= 0 {
+				num = extractL(acc)
+			}
+			hi, lo := lExtract(lMult(num, num))
+			dens := &den0
+			if o == 1 {
+				dens = &den1
+			}
+			den := extractL(dens[phi] >> uint(shDen))
+			if lSub(mpy32x16(hi, lo, denBest), mpy32x16(hiBest, loBest, den)) > 0 {
+				numBest, hiBest, loBest, denBest = num, hi, lo, den
+				off, phiBest = o, phi+1
+			}
+		}
 	}
 
 	// Voiced only if num²/(den·ener) > 0.5.
@@ -274,40 +246,38 @@ func searchDelay(t0 int16, sig *[pstResLen]int16, up *[7 * 41]int16) (c ltpChoic
 	return
 }
 
+// dot40 returns Σ 2·a[i]·b[i] over len(a) <= 40 samples without saturation,
+// for signals known to be small enough.
+func dot40(a, b []int16) int32 {
+	b = b[:len(a)]
+	var s int32
+	for i, v := range a {
+		s += int32(v) * int32(b[i])
+	}
+	return s << 1
+}
+
 // longInterpolate computes the delayed signal with the long (16-tap)
 // interpolation filter into y and the numerator and denominator of its gain.
 func longInterpolate(sig *[pstResLen]int16, delay, phase int16, y []int16) (num, den, shNum, shDen int16) {
-	h := pstUpLong[int(phase-1)*16 : int(phase)*16]
+	// As in searchDelay, the justified signal keeps every sum below 2^31.
+	h := (*[16]int16)(pstUpLong[int(phase-1)*16:])
 	start := pstMemRes + 8 - int(delay)
 	for n := range 40 {
-		p := start + n
+		x := (*[16]int16)(sig[start+n-15:])
 		var acc int32
 		for i := range 16 {
-			acc = lMac(acc, h[i], sig[p-i])
+			acc += int32(h[i]) * int32(x[15-i])
 		}
-		y[n] = round16(acc)
+		y[n] = int16((acc<<1 + 0x8000) >> 16)
 	}
-	in := sig[pstMemRes : pstMemRes+40]
-	var acc int32
-	for n := range 40 {
-		acc = lMac(acc, y[n], in[n])
+	if acc := dot40(y[:40], sig[pstMemRes:]); acc >= 0 {
+		t := max(sub(16, normL(acc)), 0)
+		num, shNum = extractL(acc>>uint(t)), t
 	}
-	if acc >= 0 {
-		t := sub(16, normL(acc))
-		if t < 0 {
-			t = 0
-		}
-		num, shNum = extractL(lShr(acc, t)), t
-	}
-	acc = 0
-	for n := range 40 {
-		acc = lMac(acc, y[n], y[n])
-	}
-	t := sub(16, normL(acc))
-	if t < 0 {
-		t = 0
-	}
-	den, shDen = extractL(lShr(acc, t)), t
+	acc := dot40(y[:40], y)
+	t := max(sub(16, normL(acc)), 0)
+	den, shDen = extractL(acc>>uint(t)), t
 	return
 }
 
