@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"os"
 	"testing"
 
 	"github.com/f0fce437/callrec/internal/corpus"
@@ -248,4 +249,25 @@ func BenchmarkDecode(b *testing.B) {
 		dst = d.DecodeFrame(dst[:0], &fs[i%len(fs)])
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)*360000/1e9, "s/hour")
+}
+
+// BenchmarkDecodeRawFile decodes the raw 10-byte frames of the file named by
+// G729_BENCH_RAW once per iteration, as bench/g729.sh runs it beside the
+// peers on the same frames.
+func BenchmarkDecodeRawFile(b *testing.B) {
+	name := os.Getenv("G729_BENCH_RAW")
+	if name == "" {
+		b.Skip("G729_BENCH_RAW not set (bench/g729.sh sets it)")
+	}
+	raw, err := os.ReadFile(name)
+	require.NoError(b, err)
+	dst := make([]int16, 0, g729.FrameSamples)
+	b.ReportAllocs()
+	for b.Loop() {
+		d := newDecoder(b)
+		for p := raw; len(p) >= g729.SpeechFrameSize; p = p[g729.SpeechFrameSize:] {
+			dst, _ = d.Decode(dst[:0], p[:g729.SpeechFrameSize])
+		}
+	}
+	b.ReportMetric(float64(len(raw)/g729.SpeechFrameSize), "frames/op")
 }

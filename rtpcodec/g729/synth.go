@@ -12,22 +12,26 @@ func synthesize(a *[11]int16, x, y []int16, mem *[10]int16, update bool) (overfl
 	copy(buf[:10], mem[:])
 	n := len(x)
 	yy := buf[:10+n]
+	// A coefficient of -32768 would make a product saturate (L_mult of
+	// -32768·-32768); such filters take the exact path for every sample.
+	exact := false
+	for _, c := range a[1:] {
+		exact = exact || c == minInt16
+	}
 	for i := range n {
+		hist := (*[10]int16)(yy[i : i+10]) // hist[10-j] is y[i-j]
+		// Fast path: the exact sum, with the range of its partial sums; it
+		// equals the saturating chain when no partial sum leaves 32 bits.
 		s := int64(lMult(x[i], a[0]))
-		hist := yy[i : i+10] // hist[10-j] is y[i-j]
+		lo, hi := s, s
 		for j := 1; j <= 10; j++ {
-			p := int32(a[j]) * int32(hist[10-j])
-			if p == 0x40000000 { // L_mult saturates
-				overflow = true
-				s -= maxInt32
-			} else {
-				s -= int64(p) << 1
-			}
-			if s > maxInt32 {
-				s, overflow = maxInt32, true
-			} else if s < minInt32 {
-				s, overflow = minInt32, true
-			}
+			s -= int64(int32(a[j])*int32(hist[10-j])) << 1
+			lo, hi = min(lo, s), max(hi, s)
+		}
+		if exact || lo < minInt32 || hi > maxInt32 {
+			var o bool
+			s, o = synthSampleExact(a, x[i], hist)
+			overflow = overflow || o
 		}
 		s <<= 3
 		if s > maxInt32 {
@@ -46,6 +50,24 @@ func synthesize(a *[11]int16, x, y []int16, mem *[10]int16, update bool) (overfl
 		copy(mem[:], yy[n:n+10])
 	}
 	return overflow
+}
+
+// synthSampleExact evaluates one output of the synthesis filter with the
+// saturation of every L_msu step.
+func synthSampleExact(a *[11]int16, x int16, hist *[10]int16) (s int64, overflow bool) {
+	acc := lMult(x, a[0])
+	for j := 1; j <= 10; j++ {
+		p := int32(a[j]) * int32(hist[10-j])
+		if p == 0x40000000 {
+			overflow = true
+		}
+		next := int64(acc) - int64(lMult(a[j], hist[10-j]))
+		if next > maxInt32 || next < minInt32 {
+			overflow = true
+		}
+		acc = sat32(next)
+	}
+	return int64(acc), overflow
 }
 
 // residual filters x through A(z) into y; x[-10:0] must be readable, so x is
