@@ -46,16 +46,51 @@ func adaptiveVector(exc []int16, pos int, t0, frac int16) {
 		frac += 3
 		x0--
 	}
-	c1 := interp3[frac:]
-	c2 := interp3[3-frac:]
-	for j := range 40 {
-		x1 := exc[x0+j-9 : x0+j+1] // x1[9-i] is sample x0+j-i
-		x2 := exc[x0+j+1 : x0+j+11]
-		var s int32
-		for i, k := 0, 0; i < 10; i, k = i+1, k+3 {
-			s = lMac(s, x1[9-i], c1[k])
-			s = lMac(s, x2[i], c2[k])
+	c1 := (*[28]int16)(interp3[frac:])
+	c2 := (*[28]int16)(interp3[3-frac:])
+	if t0 >= 50 {
+		// The filter then reads only past excitation; when its gain times the
+		// largest past sample bounds every partial sum below 2^31, no L_mac
+		// can saturate and plain arithmetic is exact.
+		var gain, peak int64
+		for i := range 10 {
+			gain += int64(max(c1[3*i], -c1[3*i])) + int64(max(c2[3*i], -c2[3*i]))
 		}
-		exc[pos+j] = round16(s)
+		for _, v := range exc[x0-9 : x0+50] {
+			peak = max(peak, int64(v), -int64(v))
+		}
+		if 2*gain*peak <= maxInt32 {
+			for j := range 40 {
+				x := (*[20]int16)(exc[x0+j-9 : x0+j+11])
+				var s int32
+				for i := range 10 {
+					s += int32(x[9-i])*int32(c1[3*i]) + int32(x[10+i])*int32(c2[3*i])
+				}
+				exc[pos+j] = round16(s << 1)
+			}
+			return
+		}
+	}
+	for j := range 40 {
+		x := (*[20]int16)(exc[x0+j-9 : x0+j+11]) // x[9-i] = x0+j-i, x[10+i] = x0+j+1+i
+		// Fast path: the exact sum and the range of its partial sums (the
+		// table coefficients never make a product saturate).
+		var s int64
+		lo, hi := s, s
+		for i := range 10 {
+			s += int64(int32(x[9-i])*int32(c1[3*i])) << 1
+			lo, hi = min(lo, s), max(hi, s)
+			s += int64(int32(x[10+i])*int32(c2[3*i])) << 1
+			lo, hi = min(lo, s), max(hi, s)
+		}
+		if lo < minInt32 || hi > maxInt32 {
+			var acc int32
+			for i := range 10 {
+				acc = lMac(acc, x[9-i], c1[3*i])
+				acc = lMac(acc, x[10+i], c2[3*i])
+			}
+			s = int64(acc)
+		}
+		exc[pos+j] = round16(int32(s))
 	}
 }

@@ -76,8 +76,14 @@ func (pf *postFilter) longTerm(t0 int16, out []int16) (vo int16) {
 	}
 	sh := sub(3, normS(m))
 	var sig [pstResLen]int16
-	for i, v := range pf.res2 {
-		sig[i] = shr(v, sh)
+	if sh >= 0 {
+		for i, v := range pf.res2 {
+			sig[i] = v >> uint(sh)
+		}
+	} else {
+		for i, v := range pf.res2 { // small enough not to saturate
+			sig[i] = v << uint(-sh)
+		}
 	}
 	var up [7 * 41]int16
 	c := searchDelay(t0, &sig, &up)
@@ -374,18 +380,12 @@ func tiltCompensate(sig *[41]int16, out []int16, parcor0 int16) {
 // gainControl scales out so that its gain follows that of in, smoothed
 // from one sample to the next; it returns the last gain.
 func gainControl(in, out []int16, gain int16) int16 {
-	var acc int32
-	for _, v := range in {
-		acc = lAdd(acc, lAbs(int32(v)))
-	}
+	acc := absSum(in)
 	var g0 int16
 	if acc != 0 {
 		scIn := normL(acc)
 		gIn := extractH(lShl(acc, scIn))
-		acc = 0
-		for _, v := range out {
-			acc = lAdd(acc, lAbs(int32(v)))
-		}
+		acc = absSum(out)
 		if acc == 0 {
 			return 0
 		}
@@ -406,4 +406,13 @@ func gainControl(in, out []int16, gain int16) int16 {
 		out[i] = round16(lShl(lMult(gain, out[i]), 1))
 	}
 	return gain
+}
+
+// absSum returns Σ|x[i]| (the sum of 40 samples cannot saturate).
+func absSum(x []int16) int32 {
+	var s int32
+	for _, v := range x {
+		s += max(int32(v), -int32(v))
+	}
+	return s
 }

@@ -15,11 +15,31 @@ func synthesize(a *[11]int16, x, y []int16, mem *[10]int16, update bool) (overfl
 	// A coefficient of -32768 would make a product saturate (L_mult of
 	// -32768·-32768); such filters take the exact path for every sample.
 	exact := false
+	var sumA int64 // Σ|a[1..10]|
 	for _, c := range a[1:] {
 		exact = exact || c == minInt16
+		sumA += int64(max(c, -c))
+	}
+	var maxY int64 // max |y| so far, memory included
+	for _, v := range mem {
+		maxY = max(maxY, int64(v), -int64(v))
 	}
 	for i := range n {
 		hist := (*[10]int16)(yy[i : i+10]) // hist[10-j] is y[i-j]
+		if !exact && 2*(int64(max(x[i], -x[i]))*int64(a[0])+sumA*maxY) <= maxInt32 {
+			// No partial sum can leave 32 bits: plain arithmetic.
+			s := int32(x[i]) * int32(a[0])
+			for j := 1; j <= 10; j++ {
+				s -= int32(a[j]) * int32(hist[10-j])
+			}
+			// s·2·8 + 0x8000 stays below 2^31 only when s < 2^27 - 2^11.
+			if s < 1<<27-1<<11 && s >= -1<<27 {
+				v := int16((s<<4 + 0x8000) >> 16)
+				yy[10+i] = v
+				maxY = max(maxY, int64(v), -int64(v))
+				continue
+			}
+		}
 		// Fast path: the exact sum, with the range of its partial sums; it
 		// equals the saturating chain when no partial sum leaves 32 bits.
 		s := int64(lMult(x[i], a[0]))
@@ -44,6 +64,7 @@ func synthesize(a *[11]int16, x, y []int16, mem *[10]int16, update bool) (overfl
 			s, overflow = maxInt32, true
 		}
 		yy[10+i] = int16(s >> 16)
+		maxY = max(maxY, int64(yy[10+i]), -int64(yy[10+i]))
 	}
 	copy(y, yy[10:])
 	if update {
@@ -73,12 +94,33 @@ func synthSampleExact(a *[11]int16, x int16, hist *[10]int16) (s int64, overflow
 // residual filters x through A(z) into y; x[-10:0] must be readable, so x is
 // passed as the whole buffer and the first output sample is at x[off].
 func residual(a *[11]int16, x []int16, off int, y []int16) {
-	for i := range y {
-		s := lMult(x[off+i], a[0])
-		for j := 1; j <= 10; j++ {
-			s = lMac(s, a[j], x[off+i-j])
+	// When Σ|a|·max|x| bounds every partial sum below 2^31 (the usual case
+	// for the weighted filters of the post-filter), no L_mac can saturate.
+	var sumA, maxX int64
+	for _, c := range a {
+		sumA += int64(max(c, -c))
+	}
+	for _, v := range x[off-10 : off+len(y)] {
+		maxX = max(maxX, int64(v), -int64(v))
+	}
+	if 2*sumA*maxX <= maxInt32 {
+		for i := range y {
+			h := (*[11]int16)(x[off+i-10 : off+i+1]) // h[10-j] is x[off+i-j]
+			var s int32
+			for j := range 11 {
+				s += int32(a[j]) * int32(h[10-j])
+			}
+			y[i] = round16(lShl(s<<1, 3))
 		}
-		y[i] = round16(lShl(s, 3))
+		return
+	}
+	for i := range y {
+		h := (*[11]int16)(x[off+i-10 : off+i+1])
+		acc := lMult(h[10], a[0])
+		for j := 1; j <= 10; j++ {
+			acc = lMac(acc, a[j], h[10-j])
+		}
+		y[i] = round16(lShl(acc, 3))
 	}
 }
 
