@@ -43,7 +43,10 @@ func (pf *postFilter) filter(t0 int16, synth []int16, off int, az *[11]int16, ou
 
 	var sigLtp [41]int16 // [0] is the last 1/A(z/γ1) output of the previous subframe
 	if harmonic {
-		vo = pf.longTerm(t0, sigLtp[1:])
+		// A lag of 144 (19 1/3 ≤ lag ≤ 144 2/3 decode, but 144 only from a
+		// second-subframe index no encoder emits) would make the search read
+		// before its history, where the reference is undefined: limit it.
+		vo = pf.longTerm(min(t0, pitMax), sigLtp[1:])
 	} else {
 		copy(sigLtp[1:], res)
 	}
