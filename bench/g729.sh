@@ -28,24 +28,22 @@ truncate -s $((frames * 10)) "$raw"
 now() { date +%s.%N; }
 best() { sort -g | head -1; }
 
-# callrec: one benchmark iteration decodes the whole hour.
-(cd "$root" && go test -c -o "$tmp/g729.test" ./rtpcodec/g729/)
-ours=$(for _ in $(seq "$runs"); do
+run_ours() {
 	G729_BENCH_RAW=$raw taskset -c 0 "$tmp/g729.test" -test.run '^$' \
 		-test.bench BenchmarkDecodeRawFile -test.benchtime 1x -test.benchmem |
 		awk '/BenchmarkDecodeRawFile/ {print $3 / 1e9}'
-done | best)
-printf 'callrec g729 (main body, bit-exact): %6.3f s/hour\n' "$ours"
+}
+run_ffmpeg() {
+	local t0
+	t0=$(now)
+	taskset -c 0 ffmpeg -nostdin -loglevel error -threads 1 -f g729 -i "$raw" -f s16le -y /dev/null
+	echo "$(now) - $t0" | bc -l
+}
+run_bcg729() { taskset -c 0 "$tmp/bcg729bench" "$raw" | cut -d' ' -f1; }
 
-if command -v ffmpeg >/dev/null; then
-	ff=$(for _ in $(seq "$runs"); do
-		t0=$(now)
-		taskset -c 0 ffmpeg -nostdin -loglevel error -threads 1 -f g729 -i "$raw" -f s16le -y /dev/null
-		echo "$(now) - $t0" | bc -l
-	done | best)
-	printf 'ffmpeg g729:                          %6.3f s/hour  (callrec/ffmpeg = %.2f)\n' "$ff" "$(echo "$ours / $ff" | bc -l)"
-fi
-
+(cd "$root" && go test -c -o "$tmp/g729.test" ./rtpcodec/g729/)
+peers=(ours)
+command -v ffmpeg >/dev/null && peers+=(ffmpeg)
 if command -v gcc >/dev/null && [ -r /usr/include/bcg729/decoder.h ]; then
 	cat >"$tmp/bcg729bench.c" <<'C'
 /* Decode raw 10-byte G.729 frames with libbcg729 and report the time. */
@@ -78,6 +76,20 @@ int main(int argc, char **argv) {
 }
 C
 	gcc -O2 -o "$tmp/bcg729bench" "$tmp/bcg729bench.c" -lbcg729
-	bc7=$(for _ in $(seq "$runs"); do taskset -c 0 "$tmp/bcg729bench" "$raw" | cut -d' ' -f1; done | best)
-	printf 'bcg729 (libbcg729):                   %6.3f s/hour  (callrec/bcg729 = %.2f)\n' "$bc7" "$(echo "$ours / $bc7" | bc -l)"
+	peers+=(bcg729)
 fi
+
+# Interleave the decoders run by run so that load changes hit all alike;
+# the best run of each counts.
+for _ in $(seq "$runs"); do
+	for p in "${peers[@]}"; do
+		echo "$p $(run_$p)" >>"$tmp/times"
+	done
+done
+ours=$(awk '$1 == "ours" {print $2}' "$tmp/times" | best)
+echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-36s %7.3f s/hour\n' "callrec rtpcodec/g729 (bit-exact)" "$ours"
+for p in "${peers[@]:1}"; do
+	t=$(awk -v p="$p" '$1 == p {print $2}' "$tmp/times" | best)
+	printf '%-36s %7.3f s/hour   callrec/%s = %.2f\n' "$p" "$t" "$p" "$(echo "$ours / $t" | bc -l)"
+done

@@ -262,9 +262,10 @@ func BenchmarkDecodeRawFile(b *testing.B) {
 	raw, err := os.ReadFile(name)
 	require.NoError(b, err)
 	dst := make([]int16, 0, g729.FrameSamples)
+	d := newDecoder(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		d := newDecoder(b)
+		d.Reset()
 		for p := raw; len(p) >= g729.SpeechFrameSize; p = p[g729.SpeechFrameSize:] {
 			dst, _ = d.Decode(dst[:0], p[:g729.SpeechFrameSize])
 		}
