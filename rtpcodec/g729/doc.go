@@ -34,6 +34,16 @@
 // those stages; what differs (chiefly the post-filter) is selected by
 // Config.Variant so that Annex A can be added as further small stages.
 //
+// # Conformance and robustness
+//
+// The output is bit-exact with the ITU-T reference decoders on every vector
+// of the G.729 Release 2 package (main body and, with Annex B, tstseq1–6)
+// and on the derived call streams of the shared corpus; the conformance
+// tests read them through internal/corpus. Any bit pattern decodes without
+// panicking (fuzzed). The one place where the reference is undefined — a
+// post-filter pitch lag of 144, reachable only through a second-subframe
+// index no encoder emits — is limited to 143.
+//
 // # Allocation and concurrency
 //
 // A Decoder holds the state of one stream in fixed-size arrays and does not
