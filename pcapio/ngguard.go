@@ -108,6 +108,7 @@ func (g *ngGuard) put32(b []byte, v uint32) {
 
 // fill loads the next block the Reader needs into buf, skipping the others.
 func (g *ngGuard) fill() error {
+	g.buf, g.off = g.buf[:0], 0 // the last block is used up; nothing is handed out until a block passes
 	for {
 		hdr, err := g.r.Peek(12)
 		if g.ioe.err != nil {
@@ -155,25 +156,24 @@ func (g *ngGuard) fill() error {
 			return fmt.Errorf("pcapio: %w: pcapng block type %#x at offset %d has length %d (want %d to %d)", ErrCorrupt, typ, g.at, length, minLen, ngMaxForwardedLength)
 		}
 		if cap(g.buf) < int(length) {
-			g.buf = make([]byte, length)
+			g.buf = make([]byte, 0, length)
 		}
-		g.buf, g.off = g.buf[:length], 0
-		n, _ := io.ReadFull(g.r, g.buf)
+		b := g.buf[:length]
+		n, _ := io.ReadFull(g.r, b)
 		if g.ioe.err != nil {
 			return fmt.Errorf("pcapio: reading capture: %w", g.ioe.err)
 		}
 		if n < int(length) {
-			g.buf = g.buf[:0]
 			return fmt.Errorf("pcapio: %w: pcapng block type %#x at offset %d is %d of %d bytes", ErrTruncated, typ, g.at, n, length)
 		}
-		if trailer := g.u32(g.buf[length-4:]); trailer != length {
-			g.buf = g.buf[:0]
+		if trailer := g.u32(b[length-4:]); trailer != length {
 			return fmt.Errorf("pcapio: %w: pcapng block type %#x at offset %d: leading length %d, trailing %d", ErrCorrupt, typ, g.at, length, trailer)
 		}
-		if err := g.check(typ); err != nil {
-			g.buf = g.buf[:0]
+		b, err = g.check(typ, b)
+		if err != nil {
 			return err
 		}
+		g.buf = b
 		g.at += int64(length)
 		return nil
 	}
@@ -195,10 +195,9 @@ func ngMinLength(typ uint32) (uint32, bool) {
 	return 0, false
 }
 
-// check verifies the lengths inside a packet block against the block's own
-// and strips the options of packet blocks; buf holds the whole block.
-func (g *ngGuard) check(typ uint32) error {
-	b := g.buf
+// check verifies the lengths inside a packet block, given whole in b,
+// against the block's own, and returns it with packet block options stripped.
+func (g *ngGuard) check(typ uint32, b []byte) ([]byte, error) {
 	length := uint32(len(b))
 	switch typ {
 	case ngInterfaceDesc:
@@ -209,12 +208,12 @@ func (g *ngGuard) check(typ uint32) error {
 	case ngEnhancedPacket, ngObsoletePacket:
 		captured := g.u32(b[20:])
 		if captured > length-32 {
-			return fmt.Errorf("pcapio: %w: pcapng packet block at offset %d claims %d captured bytes in a %d-byte block", ErrCorrupt, g.at, captured, length)
+			return nil, fmt.Errorf("pcapio: %w: pcapng packet block at offset %d claims %d captured bytes in a %d-byte block", ErrCorrupt, g.at, captured, length)
 		}
 		if stripped := 32 + (captured+3)&^3; stripped < length {
 			g.put32(b[4:], stripped)
 			g.put32(b[stripped-4:], stripped)
-			g.buf = b[:stripped]
+			b = b[:stripped]
 		}
 	case ngSimplePacket:
 		captured := g.u32(b[8:]) // pcapgo takes the original length, cut to interface 0's snap length
@@ -222,8 +221,8 @@ func (g *ngGuard) check(typ uint32) error {
 			captured = g.snap0
 		}
 		if captured > length-16 {
-			return fmt.Errorf("pcapio: %w: pcapng simple packet block at offset %d claims %d bytes in a %d-byte block", ErrCorrupt, g.at, captured, length)
+			return nil, fmt.Errorf("pcapio: %w: pcapng simple packet block at offset %d claims %d bytes in a %d-byte block", ErrCorrupt, g.at, captured, length)
 		}
 	}
-	return nil
+	return b, nil
 }
