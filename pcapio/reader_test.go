@@ -112,9 +112,9 @@ func TestReadPcapng(t *testing.T) {
 		for _, bigEndian := range []bool{false, true} {
 			t.Run(fmt.Sprintf("big-endian=%v", bigEndian), func(t *testing.T) {
 				ifaces := []pcapio.NgInterface{
-					{FrameOptions: eth},                                                               // µs (no option)
-					{FrameOptions: pcapio.FrameOptions{LinkType: pcapio.LinkLinuxSLL2}, TsResol: 9},   // ns
-					{FrameOptions: pcapio.FrameOptions{LinkType: pcapio.LinkIPv6}, TsResol: 3},        // ms
+					{FrameOptions: eth}, // µs (no option)
+					{FrameOptions: pcapio.FrameOptions{LinkType: pcapio.LinkLinuxSLL2}, TsResol: 9},    // ns
+					{FrameOptions: pcapio.FrameOptions{LinkType: pcapio.LinkIPv6}, TsResol: 3},         // ms
 					{FrameOptions: pcapio.FrameOptions{LinkType: pcapio.LinkNull}, TsResol: 0x80 | 10}, // 2^-10 s
 					{FrameOptions: pcapio.FrameOptions{LinkType: pcapio.LinkEthernet, VLANs: []uint16{7, 8}}, TsResol: 6},
 				}
@@ -199,11 +199,11 @@ func TestReadPcapng(t *testing.T) {
 			epb = append(epb, 0)
 		}
 		epb = append(epb, 1, 0, 5, 0, 'h', 'e', 'l', 'l', 'o', 0, 0, 0) // opt_comment "hello"
-		epb = append(epb, 2, 0, 4, 0, 1, 0, 0, 0)                         // epb_flags: inbound
+		epb = append(epb, 2, 0, 4, 0, 1, 0, 0, 0)                       // epb_flags: inbound
 		epb = append(epb, 0, 0, 0, 0)
 		data := append([]byte{}, head...)
-		data = append(data, ngBlock(le, 5, make([]byte, 12))...)                  // interface statistics
-		data = append(data, ngBlock(le, 4, []byte{1, 0, 4, 0, 10, 0, 0, 1})...)   // name resolution
+		data = append(data, ngBlock(le, 5, make([]byte, 12))...)                    // interface statistics
+		data = append(data, ngBlock(le, 4, []byte{1, 0, 4, 0, 10, 0, 0, 1})...)     // name resolution
 		data = append(data, ngBlock(le, 0x40000bad, []byte("custom, any size"))...) // custom block
 		data = append(data, ngBlock(le, 6, epb)...)
 		pkts, st := mustReadAll(t, data)
@@ -323,7 +323,7 @@ func TestSkipped(t *testing.T) {
 	badIHL := mutate(udp, func(b []byte) { b[14] = 0x43 })
 	badVersion := mutate(udp, func(b []byte) { b[14] = 0x65 })
 	icmp6 := mutate(udp6, func(b []byte) { b[14+6] = 58 })
-	shortUDP := mutate(udp, func(b []byte) { b[14+20+5] = 4 }) // UDP length 4 < 8
+	shortUDP := mutate(udp, func(b []byte) { b[14+20+5] = 4 })               // UDP length 4 < 8
 	llc := mutate(udp, func(b []byte) { b[12], b[13] = 0, byte(len(b)-14) }) // an 802.3 length
 	// IPv6 with hop-by-hop and destination options headers, and an atomic fragment.
 	ext6 := func(headers ...[]byte) []byte {
@@ -339,8 +339,8 @@ func TestSkipped(t *testing.T) {
 		binary.BigEndian.PutUint16(b[14+4:], uint16(len(body)))
 		return append(b, body...)
 	}
-	hbh := []byte{0, 0, 1, 4, 0, 0, 0, 0}    // Pad1... PadN
-	dst := []byte{60, 0, 1, 4, 0, 0, 0, 0}   // destination options
+	hbh := []byte{0, 0, 1, 4, 0, 0, 0, 0}     // Pad1... PadN
+	dst := []byte{60, 0, 1, 4, 0, 0, 0, 0}    // destination options
 	atomic := []byte{44, 0, 0, 0, 0, 0, 0, 7} // offset 0, M=0
 
 	cases := []struct {
