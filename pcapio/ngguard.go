@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"slices"
 )
 
 // pcapng block types the guard knows.
@@ -16,6 +17,7 @@ const (
 	ngEnhancedPacket     = 0x00000006
 	ngByteOrderMagic     = 0x1a2b3c4d
 	ngMaxForwardedLength = MaxSnaplen + 64<<10 // a packet block of MaxSnaplen bytes with generous options
+	maxLinkTypes         = 256                 // distinct link types in one file: Go boxes 0-255 without allocating
 )
 
 // ngGuard stands between the input and pcapgo's NgReader. pcapgo believes
@@ -27,7 +29,10 @@ const (
 // it. It also drops the blocks the Reader has no use for (statistics, name
 // resolution, decryption secrets, custom blocks: any size, skipped without
 // buffering) and the options of packet blocks (pcapgo allocates to parse
-// them, once per packet).
+// them, once per packet). Finally it renumbers link types: pcapgo boxes each
+// packet's link type into an interface value, which allocates for numbers
+// of 256 and above (Linux cooked v2 is 276), so the guard hands pcapgo the
+// index of the link type in its links table instead.
 //
 // Every block (pcapng, draft-ietf-opsawg-pcapng), in the byte order of its
 // section:
@@ -68,13 +73,14 @@ const (
 type ngGuard struct {
 	r      *bufio.Reader
 	ioe    *ioErrReader
-	buf    []byte // the block being handed out
-	off    int    // how much of buf has been handed out
-	big    bool   // byte order of the current section
-	snap0  uint32 // snap length of interface 0 of the current section
-	ifaces int    // interfaces described so far in the current section
-	at     int64  // input offset of the next block, for error messages
-	err    error  // sticky: io.EOF or why the stream stopped
+	buf    []byte     // the block being handed out
+	off    int        // how much of buf has been handed out
+	big    bool       // byte order of the current section
+	snap0  uint32     // snap length of interface 0 of the current section
+	ifaces int        // interfaces described so far in the current section
+	links  []LinkType // link types seen, indexed by the numbers pcapgo sees
+	at     int64      // input offset of the next block, for error messages
+	err    error      // sticky: io.EOF or why the stream stopped
 }
 
 // Read hands out the current block, fetching and checking the next one when
@@ -96,6 +102,21 @@ func (g *ngGuard) u32(b []byte) uint32 {
 		return binary.BigEndian.Uint32(b)
 	}
 	return binary.LittleEndian.Uint32(b)
+}
+
+func (g *ngGuard) u16(b []byte) uint16 {
+	if g.big {
+		return binary.BigEndian.Uint16(b)
+	}
+	return binary.LittleEndian.Uint16(b)
+}
+
+func (g *ngGuard) put16(b []byte, v uint16) {
+	if g.big {
+		binary.BigEndian.PutUint16(b, v)
+	} else {
+		binary.LittleEndian.PutUint16(b, v)
+	}
 }
 
 func (g *ngGuard) put32(b []byte, v uint32) {
@@ -205,6 +226,16 @@ func (g *ngGuard) check(typ uint32, b []byte) ([]byte, error) {
 			g.snap0 = g.u32(b[12:])
 		}
 		g.ifaces++
+		link := LinkType(g.u16(b[8:]))
+		i := slices.Index(g.links, link)
+		if i < 0 {
+			if len(g.links) == maxLinkTypes {
+				return nil, fmt.Errorf("pcapio: %w: pcapng interface at offset %d: more than %d link types", ErrCorrupt, g.at, maxLinkTypes)
+			}
+			i = len(g.links)
+			g.links = append(g.links, link)
+		}
+		g.put16(b[8:], uint16(i))
 	case ngEnhancedPacket, ngObsoletePacket:
 		captured := g.u32(b[20:])
 		if captured > length-32 {

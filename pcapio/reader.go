@@ -267,11 +267,12 @@ func (s *ngSource) next() ([]byte, time.Time, LinkType, error) {
 	if err != nil {
 		return nil, time.Time{}, 0, s.guard.explain(err)
 	}
-	// With WantMixedLinkType, pcapgo puts each packet's link type here.
+	// With WantMixedLinkType, pcapgo puts each packet's link type here: the
+	// index into the guard's table that the guard wrote into the IDB.
 	var link LinkType = 0xffff // not a link type: skipped as unsupported
 	if len(ci.AncillaryData) > 0 {
-		if lt, ok := ci.AncillaryData[0].(layers.LinkType); ok {
-			link = LinkType(lt)
+		if i, ok := ci.AncillaryData[0].(layers.LinkType); ok && int(i) < len(s.guard.links) {
+			link = s.guard.links[i]
 		}
 	}
 	return data, ci.Timestamp, link, nil

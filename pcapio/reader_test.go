@@ -523,6 +523,10 @@ func TestBadFiles(t *testing.T) {
 		return ngBlock(le, 6, append(body, data...))
 	}
 	join := func(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
+	manyLinkTypes := shb(0x1a2b3c4d, 1)
+	for link := range 257 {
+		manyLinkTypes = append(manyLinkTypes, ngBlock(le, 1, []byte{byte(link), byte(link >> 8), 0, 0, 0, 0, 4, 0})...)
+	}
 	withLength := func(block []byte, n uint32) []byte {
 		b := append([]byte{}, block...)
 		le.PutUint32(b[4:], n)
@@ -555,6 +559,7 @@ func TestBadFiles(t *testing.T) {
 		{"pcapng-caplen-of-4GB", join(shb(0x1a2b3c4d, 1), idb(), epb(0, 0xfffffff0, make([]byte, 8))), false, pcapio.ErrCorrupt, "claims 4294967280 captured bytes in a 40-byte block"},
 		{"pcapng-packet-before-interface", join(shb(0x1a2b3c4d, 1), epb(0, 4, make([]byte, 4))), false, pcapio.ErrCorrupt, "Interface id 0 not present"},
 		{"pcapng-unknown-interface", join(shb(0x1a2b3c4d, 1), idb(), epb(3, 4, make([]byte, 4))), false, pcapio.ErrCorrupt, "Interface id 3 not present"},
+		{"pcapng-257-link-types", manyLinkTypes, false, pcapio.ErrCorrupt, "more than 256 link types"},
 		// if_tsresol 10^-65: google/gopacket v1.1.19 divides by zero here (see README, Dependencies).
 		{"pcapng-tsresol-overflow", join(shb(0x1a2b3c4d, 1), idb(9, 0, 1, 0, 65, 0, 0, 0, 0, 0, 0, 0), epb(0, 4, make([]byte, 4))), false, pcapio.ErrCorrupt, "resolution"},
 	}
