@@ -3,8 +3,10 @@ package pcapio_test
 import (
 	"bytes"
 	"encoding/binary"
+	"flag"
 	"io"
 	"net/netip"
+	"os"
 	"testing"
 	"time"
 
@@ -105,5 +107,41 @@ func BenchmarkNext(b *testing.B) {
 			require.NoError(b, err)
 			b.StartTimer()
 		}
+	}
+}
+
+var callFilePath = flag.String("callfile", "", "path of the 1-hour call capture that bench/pcapio.sh times against tshark")
+
+// TestWriteCallFile and TestReadCallFile only act when bench/pcapio.sh
+// passes -callfile.
+
+// TestWriteCallFile writes the benchmark's call to -callfile, for
+// bench/pcapio.sh; without the flag there is nothing to do.
+func TestWriteCallFile(t *testing.T) {
+	if *callFilePath == "" {
+		t.Skip("no -callfile given (bench/pcapio.sh sets it)")
+	}
+	require.NoError(t, os.WriteFile(*callFilePath, callFile(t, "pcap"), 0o644))
+}
+
+var callReads = flag.Int("callreads", 1, "how many times TestReadCallFile reads -callfile")
+
+// TestReadCallFile reads -callfile from disk -callreads times, for
+// bench/pcapio.sh to measure the process as it measures tshark's.
+func TestReadCallFile(t *testing.T) {
+	if *callFilePath == "" {
+		t.Skip("no -callfile given (bench/pcapio.sh sets it)")
+	}
+	var p pcapio.Packet
+	for range *callReads {
+		f, err := os.Open(*callFilePath)
+		require.NoError(t, err)
+		r, err := pcapio.NewReader(f)
+		require.NoError(t, err)
+		for err = r.Next(&p); err == nil; err = r.Next(&p) {
+		}
+		require.ErrorIs(t, err, io.EOF)
+		require.Equal(t, uint64(callPackets), r.Stats().UDP)
+		require.NoError(t, f.Close())
 	}
 }
