@@ -20,6 +20,7 @@ const (
 	LinkLinuxSLL2 LinkType = 276 // Linux cooked capture v2 (20-byte header)
 )
 
+// String returns the link type's name, or its number when it has none here.
 func (l LinkType) String() string {
 	switch l {
 	case LinkNull:

@@ -3,6 +3,7 @@ package pcapio
 import (
 	"bufio"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -256,4 +257,20 @@ func (g *ngGuard) check(typ uint32, b []byte) ([]byte, error) {
 		}
 	}
 	return b, nil
+}
+
+// explain turns an error out of pcapgo's NgReader into one of ours: the
+// guard's own verdict when it stopped the stream, else a format error that
+// pcapgo found inside a block the guard passed.
+func (g *ngGuard) explain(err error) error {
+	switch {
+	case g.err != nil && g.err != io.EOF:
+		return g.err
+	case err == io.EOF && g.err == io.EOF:
+		return io.EOF
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		// The guard only hands out whole blocks; pcapgo ran past one.
+		return fmt.Errorf("pcapio: %w: pcapng block contents overrun the block", ErrCorrupt)
+	}
+	return fmt.Errorf("pcapio: %w: %v", ErrCorrupt, err)
 }
