@@ -187,7 +187,7 @@ func TestReadPcapng(t *testing.T) {
 		assert.Equal(t, t0.Add(time.Second), pkts[1].Time)
 	})
 
-	t.Run("blocks-it-does-not-need-are-skipped", func(t *testing.T) {
+	t.Run("blocks-it-does-not-need-are-skipped-and-obsolete-packets-read", func(t *testing.T) {
 		le := binary.LittleEndian
 		head := ngFile(t, pcapio.NgWriterOptions{Interfaces: []pcapio.NgInterface{{FrameOptions: eth}}}, func(*pcapio.NgWriter) {})
 		frame := frames(t, eth, addr4, peer4, []byte("with options"))[0]
@@ -201,15 +201,21 @@ func TestReadPcapng(t *testing.T) {
 		epb = append(epb, 1, 0, 5, 0, 'h', 'e', 'l', 'l', 'o', 0, 0, 0) // opt_comment "hello"
 		epb = append(epb, 2, 0, 4, 0, 1, 0, 0, 0)                       // epb_flags: inbound
 		epb = append(epb, 0, 0, 0, 0)
+		opb := make([]byte, 20) // obsolete Packet Block: 2-byte interface id and drop count
+		le.PutUint32(opb[12:], uint32(len(frame)))
+		le.PutUint32(opb[16:], uint32(len(frame)))
+		opb = append(opb, frame...)
 		data := append([]byte{}, head...)
 		data = append(data, ngBlock(le, 5, make([]byte, 12))...)                    // interface statistics
 		data = append(data, ngBlock(le, 4, []byte{1, 0, 4, 0, 10, 0, 0, 1})...)     // name resolution
 		data = append(data, ngBlock(le, 0x40000bad, []byte("custom, any size"))...) // custom block
 		data = append(data, ngBlock(le, 6, epb)...)
+		data = append(data, ngBlock(le, 2, opb)...)
 		pkts, st := mustReadAll(t, data)
-		require.Len(t, pkts, 1)
+		require.Len(t, pkts, 2)
 		assert.Equal(t, "with options", pkts[0].Payload)
-		assert.Equal(t, uint64(1), st.Records)
+		assert.Equal(t, "with options", pkts[1].Payload)
+		assert.Equal(t, uint64(2), st.Records)
 	})
 }
 
