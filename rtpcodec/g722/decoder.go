@@ -17,6 +17,7 @@ const (
 	Mode48 Mode = 3 // mode 3: 48 kbit/s of audio, 16 kbit/s of data (bits 0-1)
 )
 
+// String returns the mode's audio bit rate ("64 kbit/s").
 func (m Mode) String() string {
 	switch m {
 	case Mode64:

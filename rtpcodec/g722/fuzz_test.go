@@ -53,13 +53,11 @@ func FuzzRoundTrip(f *testing.F) {
 	})
 }
 
-// TestGenerateFuzzSeeds writes the seed corpora with -update: encoded
-// tones, sweeps and noise, silence and the idle pattern, and extreme
-// inputs. Everything is generated here.
-func TestGenerateFuzzSeeds(t *testing.T) {
-	if !*updateSeeds {
-		t.Skip("run with -update to regenerate testdata/fuzz")
-	}
+// TestFuzzSeeds checks that the committed seed corpora are what this test
+// generates, and rewrites them with -update: encoded tones and noise, a
+// clipping square wave, the idle pattern, random octets and extreme inputs.
+// Everything is generated here.
+func TestFuzzSeeds(t *testing.T) {
 	rng := rand.New(rand.NewPCG(722, 1))
 	noise := make([]int16, 640)
 	for i := range noise {
@@ -115,11 +113,11 @@ func TestGenerateFuzzSeeds(t *testing.T) {
 	}
 }
 
-// writeSeed writes one corpus file in the format of go test fuzz v1.
+// writeSeed writes one corpus file in the format of go test fuzz v1 with
+// -update, and otherwise checks that the committed one has that content.
 func writeSeed(t *testing.T, target, name string, args ...any) {
 	t.Helper()
 	dir := filepath.Join("testdata", "fuzz", target)
-	require.NoError(t, os.MkdirAll(dir, 0o755))
 	text := "go test fuzz v1\n"
 	for _, a := range args {
 		switch v := a.(type) {
@@ -133,5 +131,13 @@ func writeSeed(t *testing.T, target, name string, args ...any) {
 			t.Fatalf("seed argument of type %T", a)
 		}
 	}
-	require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644))
+	path := filepath.Join(dir, name)
+	if *updateSeeds {
+		require.NoError(t, os.MkdirAll(dir, 0o755))
+		require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
+		return
+	}
+	got, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test -run TestFuzzSeeds -update to regenerate")
+	require.Equal(t, text, string(got), "%s differs from what TestFuzzSeeds generates (-update rewrites it)", path)
 }
