@@ -246,7 +246,6 @@ func (u *Users) remember(usr User, password string) {
 	u.cache[k] = now.Add(cacheTTL)
 }
 
-
 func clone(u User) User {
 	u.Groups = append([]string(nil), u.Groups...)
 	u.Devices = append([]string(nil), u.Devices...)
