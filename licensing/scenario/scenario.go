@@ -197,39 +197,24 @@ type Options struct {
 }
 
 // Run executes the script on a fresh engine (no licences, no users, open
-// mode, clock at 2000-01-01T00:00:00Z). "print" output and failed expectations
-// ("FILE:LINE: expected X, got Y") go to out; a failed expectation does not
-// stop the run. A command that cannot apply stops it with an *Error.
+// mode, clock at 2000-01-01T00:00:00Z). "print" output and failed
+// expectations ("FILE:LINE: expected X, got Y") go to out; a failed
+// expectation does not stop the run. A command that cannot apply stops it
+// with an *Error.
 func (s *Script) Run(out io.Writer, opt Options) (Result, error) {
-	r := &runner{
-		s:    s,
-		out:  out,
-		opt:  opt,
-		eng:  licensing.New(start()),
-		recs: make(map[string]*entry),
-	}
+	r := NewRunner(s.Name, out, opt)
 	for _, c := range s.Commands {
-		d, err := r.exec(c)
-		if err != nil {
-			return r.res, &Error{s.Name, c.Line, err.Error()}
-		}
-		if r.werr != nil {
-			return r.res, r.werr
-		}
-		if opt.Verbose {
-			for _, x := range d {
-				r.printf("%s:%d: %s %s %s %s: %s\n", s.Name, c.Line, x.Kind, dash(x.User), dash(x.Recording), dash(string(x.State)), x.Reason)
-			}
-		}
-		if opt.Observe != nil {
-			opt.Observe(Step{Command: c, Engine: r.eng, Decisions: d})
+		if err := r.Exec(c); err != nil {
+			return r.Result(), err
 		}
 	}
-	return r.res, r.werr
+	return r.Result(), nil
 }
 
-type runner struct {
-	s     *Script
+// Runner executes commands one at a time on one fresh engine, as Run does
+// for a whole script. It is not safe for concurrent use.
+type Runner struct {
+	name  string
 	out   io.Writer
 	opt   Options
 	eng   *licensing.Engine
@@ -239,13 +224,50 @@ type runner struct {
 	werr  error
 }
 
+// NewRunner returns a runner on a fresh engine; name is the file name used
+// in messages.
+func NewRunner(name string, out io.Writer, opt Options) *Runner {
+	return &Runner{
+		name: name,
+		out:  out,
+		opt:  opt,
+		eng:  licensing.New(start()),
+		recs: make(map[string]*entry),
+	}
+}
+
+// Result returns the expectations counted so far.
+func (r *Runner) Result() Result { return r.res }
+
+// Exec executes one command checked by Parse. A command that cannot apply
+// returns an *Error and changes nothing; so does a failure to write the
+// output (returned as is).
+func (r *Runner) Exec(c Command) error {
+	d, err := r.exec(c)
+	if err != nil {
+		return &Error{r.name, c.Line, err.Error()}
+	}
+	if r.opt.Verbose {
+		for _, x := range d {
+			r.printf("%s:%d: %s %s %s %s: %s\n", r.name, c.Line, x.Kind, dash(x.User), dash(x.Recording), dash(string(x.State)), x.Reason)
+		}
+	}
+	if r.werr != nil {
+		return r.werr
+	}
+	if r.opt.Observe != nil {
+		r.opt.Observe(Step{Command: c, Engine: r.eng, Decisions: d})
+	}
+	return nil
+}
+
 // entry is what the runner remembers of a recording, deleted ones too.
 type entry struct {
 	owner   string
 	deleted bool
 }
 
-func (r *runner) printf(format string, args ...any) {
+func (r *Runner) printf(format string, args ...any) {
 	if r.werr == nil {
 		_, r.werr = fmt.Fprintf(r.out, format, args...)
 	}
@@ -266,7 +288,7 @@ func undash(s string) string {
 }
 
 // live returns the entry of a recording that exists and is not deleted.
-func (r *runner) live(id string) (*entry, error) {
+func (r *Runner) live(id string) (*entry, error) {
 	e := r.recs[id]
 	switch {
 	case e == nil:
@@ -277,7 +299,7 @@ func (r *runner) live(id string) (*entry, error) {
 	return e, nil
 }
 
-func (r *runner) exec(c Command) ([]licensing.Decision, error) {
+func (r *Runner) exec(c Command) ([]licensing.Decision, error) {
 	e, a := r.eng, c.Args
 	switch c.Op {
 	case "licenses":
@@ -357,14 +379,14 @@ func (r *runner) exec(c Command) ([]licensing.Decision, error) {
 		r.res.Expects++
 		if want != got {
 			r.res.Failures++
-			r.printf("%s:%d: expected %s, got %s\n", r.s.Name, c.Line, want, got)
+			r.printf("%s:%d: expected %s, got %s\n", r.name, c.Line, want, got)
 		}
 		return nil, nil
 	}
 	return nil, fmt.Errorf("unknown command %q", c.Op) // Parse admits none
 }
 
-func (r *runner) advance(t time.Time) ([]licensing.Decision, error) {
+func (r *Runner) advance(t time.Time) ([]licensing.Decision, error) {
 	d, err := r.eng.Advance(t)
 	for _, x := range d {
 		if x.Kind == licensing.KindDelete {
@@ -374,7 +396,7 @@ func (r *runner) advance(t time.Time) ([]licensing.Decision, error) {
 	return d, err
 }
 
-func (r *runner) state(id string) licensing.State {
+func (r *Runner) state(id string) licensing.State {
 	if r.recs[id].deleted {
 		return licensing.Deleted
 	}
@@ -384,7 +406,7 @@ func (r *runner) state(id string) licensing.State {
 
 // holders writes the holders as "print" does: names in claim order joined
 // by commas, or "-".
-func (r *runner) holders() string {
+func (r *Runner) holders() string {
 	hs := r.eng.Holders()
 	if len(hs) == 0 {
 		return "-"
