@@ -153,8 +153,10 @@ func (m *model) apply(c scenario.Command) []string {
 		m.byID[r.id] = r
 	case "owner":
 		r := m.byID[a[0]]
-		r.owner = strings.TrimPrefix(a[1], "-")
-		before[r] = "" // a new owner: unlicensed from now if it is
+		if o := strings.TrimPrefix(a[1], "-"); o != r.owner {
+			r.owner = o
+			before[r] = "" // a new owner: unlicensed from now if it is
+		}
 	case "delete":
 		m.byID[a[0]].deleted = true
 	case "protect", "unprotect":
