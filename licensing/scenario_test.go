@@ -38,14 +38,7 @@ func TestScenarios(t *testing.T) {
 			assert.Zero(t, res.Failures, out.String())
 			assert.Equal(t, len(s.Commands), k.steps)
 
-			golden := filepath.Join("testdata", "golden", name+".out")
-			if *update {
-				require.NoError(t, os.MkdirAll(filepath.Dir(golden), 0o755))
-				require.NoError(t, os.WriteFile(golden, out.Bytes(), 0o644))
-			}
-			want, err := os.ReadFile(golden)
-			require.NoError(t, err, "run with -update to create it")
-			assert.Equal(t, string(want), out.String())
+			golden(t, name+".out", out.Bytes())
 		})
 	}
 }
