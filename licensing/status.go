@@ -74,8 +74,8 @@ type Deletion struct {
 }
 
 // Status returns the admin view, each list cut to at most limit entries
-// (limit ≤ 0 means 100). Its cost grows with the number of unlicensed
-// recordings, not with all of them.
+// (limit ≤ 0 means 100). It walks the unlicensed recordings, skipping the
+// parts of each owner's indexes that cannot make the lists.
 func (e *Engine) Status(limit int) Status {
 	if limit <= 0 {
 		limit = 100
@@ -115,7 +115,9 @@ func (e *Engine) Status(limit int) Status {
 	}
 
 	// The first limit unlicensed recordings by creation, and the first
-	// limit deletions by deadline, over the owners without a licence.
+	// limit deletions by deadline, over the owners without a licence. A
+	// heap's subtree holds nothing earlier than its root, so walks stop
+	// where the root cannot make the list.
 	unlic := topN[*rec]{n: limit, cmp: cmpCreated}
 	dels := topN[*rec]{n: limit, cmp: func(a, b *rec) int {
 		if c := e.deadline(a).Compare(e.deadline(b)); c != 0 {
@@ -130,12 +132,25 @@ func (e *Engine) Status(limit int) Status {
 		if p.holder {
 			continue
 		}
-		for _, r := range p.all.items {
-			unlic.add(r)
-			if e.group != "" && !r.protected {
-				dels.add(r)
+		walk(p.all.items, 0, func(r *rec) bool {
+			if unlic.full() && cmpCreated(r, unlic.worst()) >= 0 {
+				return false
 			}
+			unlic.add(r)
+			return true
+		})
+		if e.group == "" {
+			continue
 		}
+		walk(p.open.items, 0, func(r *rec) bool {
+			// Deadlines grow down the heap; equal ones may still sort
+			// earlier by creation.
+			if dels.full() && e.deadline(r).After(e.deadline(dels.worst())) {
+				return false
+			}
+			dels.add(r)
+			return true
+		})
 	}
 	for _, r := range unlic.sorted() {
 		u := UnlicensedRecording{ID: r.id, Owner: r.owner.name, Created: r.created, Protected: r.protected}
@@ -156,6 +171,15 @@ func (e *Engine) Status(limit int) Status {
 		s.NextDeletions = append(s.NextDeletions, Deletion{ID: r.id, Owner: r.owner.name, At: e.deadline(r)})
 	}
 	return s
+}
+
+// walk visits the binary heap h from index i in pre-order, skipping the
+// subtree of every element for which visit returns false.
+func walk(h []*rec, i int, visit func(*rec) bool) {
+	for i < len(h) && visit(h[i]) {
+		walk(h, 2*i+1, visit)
+		i = 2*i + 2
+	}
 }
 
 // topN keeps the n least elements seen, as a max-heap on cmp.
@@ -197,6 +221,11 @@ func (t *topN[T]) add(x T) {
 		i = c
 	}
 }
+
+func (t *topN[T]) full() bool { return len(t.items) == t.n }
+
+// worst returns the greatest element kept; only when full.
+func (t *topN[T]) worst() T { return t.items[0] }
 
 func (t *topN[T]) sorted() []T {
 	slices.SortFunc(t.items, t.cmp)
