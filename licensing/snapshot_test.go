@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -101,11 +102,24 @@ func TestSnapshotRestoreReproduces(t *testing.T) {
 		requireSame(t, a, b, fmt.Sprintf("seed %d after restore", seed))
 
 		for i, o := range ops[cut:] {
+			before := a.Snapshot()
 			da, ea := o.do(a)
 			db, eb := o.do(b)
 			where := fmt.Sprintf("seed %d op %d %s", seed, cut+i, o.name)
 			require.Equal(t, ea, eb, where)
 			require.Equal(t, da, db, where)
+			// As documented: persisting the snapshot after claims,
+			// releases and input changes is enough.
+			after := a.Snapshot()
+			before.Now, after.Now = time.Time{}, time.Time{}
+			input := slices.ContainsFunc([]string{"licenses", "user", "deluser", "group", "member", "unmember"},
+				func(p string) bool { return strings.HasPrefix(o.name, p+" ") })
+			claims := slices.ContainsFunc(da, func(d licensing.Decision) bool {
+				return d.Kind == licensing.KindClaim || d.Kind == licensing.KindRelease
+			})
+			if !input && !claims {
+				require.Equal(t, before, after, "snapshot changed without claim or release: %s", where)
+			}
 		}
 		requireSame(t, a, b, fmt.Sprintf("seed %d at the end", seed))
 	}
