@@ -52,19 +52,28 @@ var ErrBadScript = errors.New("scenario: bad script")
 // Unwrap makes every *Error match ErrBadScript.
 func (e *Error) Unwrap() error { return ErrBadScript }
 
-// states maps the STATE words of "expect".
-var states = map[string]licensing.State{
-	"accessible": licensing.Accessible,
-	"unlicensed": licensing.Unlicensed,
-	"deleted":    licensing.Deleted,
-	"ownerless":  licensing.Ownerless,
+// parseState reads a STATE word of "expect".
+func parseState(w string) (licensing.State, bool) {
+	switch s := licensing.State(w); s {
+	case licensing.Accessible, licensing.Unlicensed, licensing.Deleted, licensing.Ownerless:
+		return s, true
+	}
+	return "", false
 }
 
-// arity is the number of arguments of each command.
-var arity = map[string]int{
-	"licenses": 1, "user": 1, "deluser": 1, "group": 1, "member": 1, "unmember": 1,
-	"at": 1, "advance": 1, "record": 2, "owner": 2, "delete": 1, "protect": 1,
-	"unprotect": 1, "print": 0, "expect": 2,
+// arity returns the number of arguments of a command; ok is false for an
+// unknown command.
+func arity(op string) (n int, ok bool) {
+	switch op {
+	case "print":
+		return 0, true
+	case "licenses", "user", "deluser", "group", "member", "unmember", "at", "advance",
+		"delete", "protect", "unprotect":
+		return 1, true
+	case "record", "owner", "expect":
+		return 2, true
+	}
+	return 0, false
 }
 
 // Parse reads a whole script and checks its syntax. All syntax errors are
@@ -103,7 +112,7 @@ func Parse(name string, r io.Reader) (*Script, error) {
 
 // check returns what is wrong with c's syntax, or "".
 func check(c Command) string {
-	n, ok := arity[c.Op]
+	n, ok := arity(c.Op)
 	if !ok {
 		return fmt.Sprintf("unknown command %q", c.Op)
 	}
@@ -151,7 +160,7 @@ func check(c Command) string {
 			}
 			return ""
 		}
-		if _, ok := states[a[1]]; !ok {
+		if _, ok := parseState(a[1]); !ok {
 			return fmt.Sprintf("expect: unknown state %q (accessible, unlicensed, deleted, ownerless)", a[1])
 		}
 	}
