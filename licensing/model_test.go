@@ -3,7 +3,6 @@ package licensing_test
 import (
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -148,12 +147,12 @@ func (m *model) apply(c scenario.Command) []string {
 			}
 		}
 	case "record":
-		r := &mrec{id: a[0], owner: strings.TrimPrefix(a[1], "-"), created: m.now}
+		r := &mrec{id: a[0], owner: noDash(a[1]), created: m.now}
 		m.recs = append(m.recs, r)
 		m.byID[r.id] = r
 	case "owner":
 		r := m.byID[a[0]]
-		if o := strings.TrimPrefix(a[1], "-"); o != r.owner {
+		if o := noDash(a[1]); o != r.owner {
 			r.owner = o
 			before[r] = "" // a new owner: unlicensed from now if it is
 		}
@@ -248,6 +247,14 @@ func (k *checker) observe(s scenario.Step) {
 	for _, d := range st.NextDeletions {
 		require.Equal(t, m.deadline(m.byID[d.ID]), d.At, "deadline of %s after %s", d.ID, where)
 	}
+}
+
+// noDash reads an OWNER argument: "-" is none.
+func noDash(s string) string {
+	if s == "-" {
+		return ""
+	}
+	return s
 }
 
 func nilIfEmpty[T any](s []T) []T {
