@@ -134,4 +134,3 @@ func BenchmarkGoAudioWav(b *testing.B) {
 		_ = e.Write(buf)
 	}
 }
-
