@@ -136,8 +136,8 @@ type Segment struct {
 	// Packets counts its audio packets delivered (duplicates excluded);
 	// Sent counts every packet sent (all payload types).
 	Packets, Sent, Lost int
-	anchorNs          int64
-	hasAudio          bool
+	anchorNs            int64
+	hasAudio            bool
 }
 
 // Sample0 returns the capture time of the earliest audio packet, after

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-		"github.com/f0fce437/callrec/rtpcodec"
+	"github.com/f0fce437/callrec/rtpcodec"
 	"github.com/f0fce437/callrec/rtpcodec/mix"
 	"github.com/f0fce437/callrec/rtpcodec/wav"
 )
@@ -184,4 +184,3 @@ func (pl *plan) hasDecodable() bool {
 	}
 	return false
 }
-
