@@ -350,6 +350,8 @@ func (r *Result) packetize(i int, s *Stream, sig Signalling) ([]sent, error) {
 		return tsBase + uint32(int64(media-segStart)*int64(s.Codec.ClockRate)/1e9)
 	}
 	pcm := make([]int16, nsamp)
+	bursts := slices.Clone(s.Bursts)
+	slices.SortFunc(bursts, func(a, b Burst) int { return int(a.Start - b.Start) })
 	silent := true // previous packet time was silent (or nothing sent yet)
 	switched := false
 	n := int(s.Length / s.Ptime)
@@ -368,7 +370,7 @@ func (r *Result) packetize(i int, s *Stream, sig Signalling) ([]sent, error) {
 			silent = true
 			continue
 		}
-		sound := s.render(pcm, int64(k)*int64(nsamp))
+		sound := render(pcm, int64(k)*int64(nsamp), float64(s.Codec.SampleRate), &bursts)
 		if s.DTX && !sound {
 			if !silent && s.CNLevel > 0 {
 				emit(CNPayloadType, false, tsAt(media), media, []byte{s.CNLevel}, false)
@@ -423,22 +425,38 @@ func (r *Result) sendEvent(d Digit, media time.Duration, s *Stream, ticks int64,
 	}
 }
 
-// render fills pcm with the stream's signal from sample n0 and reports
-// whether any of it is sound.
-func (s *Stream) render(pcm []int16, n0 int64) bool {
-	rate := float64(s.Codec.SampleRate)
-	sound := false
+// render fills pcm with the signal from sample n0 and reports whether any of
+// it is sound. bursts are sorted by start; those that ended are dropped from
+// its front, as packets come in time order.
+func render(pcm []int16, n0 int64, rate float64, bursts *[]Burst) bool {
+	t0 := float64(n0) / rate
+	t1 := float64(n0+int64(len(pcm))) / rate
+	for len(*bursts) > 0 && ((*bursts)[0].Start + (*bursts)[0].Length).Seconds() <= t0 {
+		*bursts = (*bursts)[1:]
+	}
+	var active []Burst
+	for _, b := range *bursts {
+		if b.Start.Seconds() >= t1 {
+			break
+		}
+		if (b.Start + b.Length).Seconds() > t0 {
+			active = append(active, b)
+		}
+	}
+	clear(pcm)
+	if len(active) == 0 {
+		return false
+	}
 	for j := range pcm {
 		n := n0 + int64(j)
 		t := float64(n) / rate
 		v := 0.0
-		for _, b := range s.Bursts {
+		for _, b := range active {
 			if off := t - b.Start.Seconds(); off >= 0 && off < b.Length.Seconds() {
 				v += b.sample(off, n)
-				sound = true
 			}
 		}
 		pcm[j] = int16(math.Max(-32768, math.Min(32767, math.Round(v))))
 	}
-	return sound
+	return true
 }
