@@ -431,7 +431,7 @@ func (r *Result) sendEvent(d Digit, media time.Duration, s *Stream, ticks int64,
 func render(pcm []int16, n0 int64, rate float64, bursts *[]Burst) bool {
 	t0 := float64(n0) / rate
 	t1 := float64(n0+int64(len(pcm))) / rate
-	for len(*bursts) > 0 && ((*bursts)[0].Start + (*bursts)[0].Length).Seconds() <= t0 {
+	for len(*bursts) > 0 && ((*bursts)[0].Start+(*bursts)[0].Length).Seconds() <= t0 {
 		*bursts = (*bursts)[1:]
 	}
 	var active []Burst
