@@ -84,6 +84,7 @@ type segment struct {
 
 	// Drift: sliding minimum of the transit offset, in recording samples.
 	dw         minWindow
+	ref        int64 // the anchor's offset: the minimum over the first window
 	targetCorr int64 // correction the drift asks for, stream samples
 
 	// Emission side (timeline order).
@@ -219,7 +220,12 @@ func (s *segment) audioArrived(c *ptState, p *rtp.Packet, ext, at int64) {
 	// packets, so the minimum over a window is the clock's offset.
 	rtpOut := s.anchorOut + (ext-s.anchorTs)*int64(s.tl.rate)/int64(s.clock)
 	low := s.dw.push(at, s.tl.out(at)-rtpOut)
-	s.targetCorr = roundDiv(low, s.ratio)
+	if at-s.anchorAt <= driftWindow {
+		// The anchor packet itself may have been delayed by jitter: the
+		// reference is the minimum over the segment's first window.
+		s.ref = low
+	}
+	s.targetCorr = roundDiv(low-s.ref, s.ratio)
 }
 
 func (s *segment) eventArrived(c *ptState, payload []byte, ext, at int64) {
@@ -370,6 +376,14 @@ func (s *segment) decode(c *ptState, payload []byte) []int16 {
 // loss, comfort noise after a CN packet, the codec's own comfort noise, or
 // silence.
 func (s *segment) fill(n int64) {
+	if s.tl.writing {
+		// A stream silent for long (DTX) stops holding the mixer back, so
+		// the start of its gap may already be written out: skip that part.
+		if behind := (s.tl.mixer.Written() - s.outPos) / s.ratio; behind > 0 {
+			s.skip(min(behind, n))
+			n -= min(behind, n)
+		}
+	}
 	dec := s.main.dec
 	for n > 0 {
 		k := int(min(n, fillChunk))
@@ -392,6 +406,16 @@ func (s *segment) fill(n int64) {
 }
 
 var zeros [fillChunk]int16
+
+// skip moves the cursor n samples on without writing.
+func (s *segment) skip(n int64) {
+	if s.ratio == 2 {
+		s.upbuf = s.up.Flush(s.upbuf[:0])
+		s.tl.add(s.ch, s.outPos, s.upbuf)
+	}
+	s.next += n
+	s.outPos = s.anchorOut + s.next*s.ratio
+}
 
 // write adds samples at the segment's cursor.
 func (s *segment) write(pcm []int16) {
