@@ -32,14 +32,14 @@ type Options struct {
 	Progress func(done, total int64)
 }
 
-func (o *Options) registry() *rtpcodec.Registry {
+func (o Options) registry() *rtpcodec.Registry {
 	if o.Registry != nil {
 		return o.Registry
 	}
 	return rtpcodec.DefaultRegistry()
 }
 
-func (o *Options) logger() *slog.Logger {
+func (o Options) logger() *slog.Logger {
 	if o.Logger != nil {
 		return o.Logger
 	}

@@ -42,6 +42,7 @@ type timeline struct {
 	all     []*segment // in order of first packet
 	active  []*segment
 
+	recent       [4]recentStream
 	rtp          rtp.Packet
 	now          int64
 	count        int
@@ -126,17 +127,24 @@ func (tl *timeline) packet(p *pcapio.Packet) {
 	if p.Proto != pcapio.UDP {
 		return
 	}
-	f := rtpcodec.Flow{Src: p.Src, Dst: p.Dst}
-	if tl.pl.det.Verdict(f) != rtpcodec.IsRTP || rtpcodec.Parse(&tl.rtp, p.Payload) != nil {
+	if rtpcodec.Parse(&tl.rtp, p.Payload) != nil {
 		return
 	}
-	if tl.pl.class(f, tl.rtp.PayloadType).kind == kindOther {
+	key := streamKey{rtpcodec.Flow{Src: p.Src, Dst: p.Dst}, tl.rtp.SSRC}
+	s := tl.lookup(key)
+	if s == nil && tl.pl.det.Verdict(key.flow) != rtpcodec.IsRTP {
+		return
+	}
+	f := key.flow
+	if s != nil {
+		if s.class(tl.rtp.PayloadType).kind == kindOther {
+			return
+		}
+	} else if tl.pl.class(f, tl.rtp.PayloadType).kind == kindOther {
 		return
 	}
 	at := p.Time.UnixNano()
 	tl.now = max(tl.now, at)
-	key := streamKey{f, tl.rtp.SSRC}
-	s := tl.streams[key]
 	if s != nil && s.discontinuous(&tl.rtp, at) {
 		tl.closeSegment(s)
 		s = nil
@@ -144,6 +152,7 @@ func (tl *timeline) packet(p *pcapio.Packet) {
 	if s == nil {
 		s = newSegment(tl, f, tl.rtp.SSRC, at)
 		tl.streams[key] = s
+		tl.recent = [len(tl.recent)]recentStream{}
 		tl.all = append(tl.all, s)
 		tl.active = append(tl.active, s)
 	}
@@ -155,6 +164,27 @@ func (tl *timeline) packet(p *pcapio.Packet) {
 		}
 		tl.flush()
 	}
+}
+
+// recentStream caches a stream lookup: calls alternate between a few
+// streams, and hashing two endpoints per packet shows in profiles.
+type recentStream struct {
+	key streamKey
+	s   *segment
+}
+
+func (tl *timeline) lookup(key streamKey) *segment {
+	for _, r := range tl.recent {
+		if r.s != nil && r.key == key {
+			return r.s
+		}
+	}
+	s := tl.streams[key]
+	if s != nil {
+		copy(tl.recent[1:], tl.recent[:])
+		tl.recent[0] = recentStream{key, s}
+	}
+	return s
 }
 
 func (tl *timeline) closeSegment(s *segment) {
