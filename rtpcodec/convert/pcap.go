@@ -2,16 +2,29 @@ package convert
 
 import (
 	"errors"
+	"fmt"
 	"io"
+
+	"github.com/f0fce437/callrec/pcapio"
 )
 
-// Placeholder until pcapio's reader lands on main: it is replaced by the
-// glue to pcapio.NewReader when merging.
-
-var errPcapioMissing = errors.New("convert: pcapio reader not merged yet")
-
-func newPcapReader(io.Reader) (packetSource, error) { return nil, errPcapioMissing }
+// newPcapReader opens a capture, translating pcapio's sentinels into this
+// package's.
+func newPcapReader(r io.Reader) (packetSource, error) {
+	pr, err := pcapio.NewReader(r)
+	switch {
+	case err == nil:
+		return pr, nil
+	case errors.Is(err, pcapio.ErrEmpty):
+		return nil, fmt.Errorf("%w: %w", ErrEmpty, err)
+	case errors.Is(err, pcapio.ErrNotCapture), errors.Is(err, pcapio.ErrTruncated), errors.Is(err, pcapio.ErrCorrupt):
+		return nil, fmt.Errorf("%w: %w", ErrNotCapture, err)
+	}
+	return nil, err
+}
 
 // isReadEnd reports whether err ends a capture early but keeps what was
-// read: a file cut off or corrupt after its header.
-func isReadEnd(err error) bool { return false }
+// read: a file cut off, or corrupt after its header.
+func isReadEnd(err error) bool {
+	return errors.Is(err, pcapio.ErrTruncated) || errors.Is(err, pcapio.ErrCorrupt)
+}
