@@ -3,6 +3,7 @@ package convert
 import (
 	"context"
 	"encoding/binary"
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -132,6 +133,54 @@ func TestDriftTwoHours(t *testing.T) {
 			}
 			t.Logf("%s: worst skew between channels %.2f ms over %d talkspurts", tc.name, worst, len(bursts))
 			assert.Greater(t, worst, 5.0, "the drift was corrected, not absent")
+		})
+	}
+}
+
+// TestDriftContinuousSpeech: without talkspurts or gaps, the drift is only
+// corrected once it exceeds 80 ms (dropping or inserting audio), so the
+// channels stay within 80 ms of each other.
+func TestDriftContinuousSpeech(t *testing.T) {
+	if testing.Short() {
+		t.Skip("half an hour of packets")
+	}
+	for _, ppm := range []float64{150, -150} {
+		t.Run(fmt.Sprint(ppm, "ppm"), func(t *testing.T) {
+			const length = 30 * time.Minute
+			bursts := []callgen.Burst{{Start: 0, Length: length, Sound: callgen.Noise, Amp: 200}}
+			var marks []time.Duration
+			for at := 5 * time.Second; at < length-10*time.Second; at += 10 * time.Second {
+				bursts = append(bursts, callgen.Burst{Start: at, Length: 300 * ms, Freq: 1000})
+				marks = append(marks, at)
+			}
+			mk := func(local bool, ppm float64) callgen.Stream {
+				return callgen.Stream{Local: local, SSRC: 7, Start: time.Second, Length: length, Delay: 10 * ms,
+					DriftPPM: ppm, Bursts: bursts}
+			}
+			c := callgen.Call{Signalling: callgen.Innovaphone, Streams: []callgen.Stream{mk(true, ppm), mk(false, 0)}}
+			r := generate(t, c)
+			w := onsetWriter{quiet: [2]int64{800, 800}}
+			open := func() (packetSource, error) { return &sliceSource{p: r.Packets}, nil }
+			_, err := run(context.Background(), open, func() {}, &w, Options{})
+			require.NoError(t, err)
+			require.Equal(t, len(marks), len(w.onsets[0]))
+			require.Equal(t, len(marks), len(w.onsets[1]))
+			worst := 0.0
+			for k := range marks {
+				// In capture time the fast (slow) phone's mark comes
+				// earlier (later) than the other's by the drift so far.
+				at := float64(time.Second + marks[k])
+				real := (at/(1+ppm/1e6) - at) / 1e9 * 8000
+				skew := math.Abs(float64(w.onsets[0][k]-w.onsets[1][k])-real) / 8
+				worst = max(worst, skew)
+				// 80 ms to a few samples: the rule acts once more than 80 ms
+				// have built up, at the frame given out 200 ms later (the
+				// reorder window), and positions are whole samples.
+				require.LessOrEqual(t, skew, 80.5, "mark %d at %v", k, marks[k])
+			}
+			t.Logf("worst skew %.2f ms", worst)
+			// Uncorrected, the drift would reach 270 ms.
+			assert.Greater(t, worst, 60.0, "drift accumulated before the 80 ms correction")
 		})
 	}
 }
