@@ -128,6 +128,9 @@ func run(ctx context.Context, open opener, progress func(), dst io.WriteSeeker, 
 	for _, u := range pl.undecodable {
 		warnings = append(warnings, "unsupported codec "+u+": left silent")
 	}
+	for _, f := range pl.encrypted {
+		warnings = append(warnings, "stream "+f+" is SRTP (RTP/SAVP in its SDP): its encrypted payloads decode as noise")
+	}
 	for _, w := range warnings {
 		log.Warn(w)
 	}

@@ -2,6 +2,7 @@ package convert
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -185,4 +186,15 @@ func TestDTMF(t *testing.T) {
 	for _, v := range rec.channels[0][from : from+1600] {
 		require.Equal(t, int16(0), v)
 	}
+}
+
+func TestSRTPWarning(t *testing.T) {
+	c := twoWay(callgen.SIP)
+	r := generate(t, c)
+	for i, p := range r.Packets[:2] { // the INVITE and 200 OK
+		r.Packets[i].Payload = []byte(strings.ReplaceAll(string(p.Payload), "RTP/AVP", "RTP/SAVP"))
+	}
+	rec := convertPackets(t, r.Packets, Options{})
+	require.Len(t, rec.info.Warnings, 2)
+	assert.Contains(t, rec.info.Warnings[0], "is SRTP")
 }

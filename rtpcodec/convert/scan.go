@@ -58,6 +58,7 @@ type plan struct {
 	decodable   int
 	innovaphone bool
 	undecodable []string // "NAME (payload type N)" of audio without a codec
+	encrypted   []string // flows whose SDP says SRTP
 
 	readErr error // truncation or corruption that ended reading
 	packets int
@@ -178,6 +179,12 @@ func (pl *plan) decide() {
 	}
 	slices.Sort(pl.undecodable)
 	pl.audioFlows = len(firstAudio)
+	for f := range firstAudio {
+		if pl.sig.Secure(f.Src) || pl.sig.Secure(f.Dst) {
+			pl.encrypted = append(pl.encrypted, f.Src.String()+"→"+f.Dst.String())
+		}
+	}
+	slices.Sort(pl.encrypted)
 
 	// Sides (see the package doc): innovaphone ports, else the SIP
 	// caller's media address, else the first audio stream's source.

@@ -2,6 +2,7 @@ package sip
 
 import (
 	"net/netip"
+	"strings"
 
 	"github.com/f0fce437/callrec/rtpcodec/sdp"
 )
@@ -115,6 +116,18 @@ func (s *Signalling) CallerMedia() []netip.AddrPort {
 		}
 	}
 	return out
+}
+
+// Secure reports whether an SDP announced media address a with a secure
+// RTP profile (RTP/SAVP, RTP/SAVPF, UDP/TLS/RTP/SAVP...): its payloads are
+// encrypted.
+func (s *Signalling) Secure(a netip.AddrPort) bool {
+	for _, md := range s.media {
+		if md.Addr == a && strings.Contains(md.Proto, "SAVP") {
+			return true
+		}
+	}
+	return false
 }
 
 // Format says what payload type pt means for RTP sent from src to dst: the

@@ -91,6 +91,13 @@ func TestSignalling(t *testing.T) {
 		assert.Equal(t, "ILBC", f.Name)
 		assert.Equal(t, "mode=20", f.Fmtp, "the re-INVITE replaced the answer")
 	})
+	t.Run("secure profile", func(t *testing.T) {
+		var sec sip.Signalling
+		sec.Add(caller, callee, []byte(msg("INVITE sip:b@x SIP/2.0", "s", "1 INVITE",
+			"v=0\r\nc=IN IP4 192.0.2.1\r\nm=audio 16386 RTP/SAVP 8\r\n")))
+		assert.True(t, sec.Secure(callerMedia))
+		assert.False(t, s.Secure(callerMedia))
+	})
 	t.Run("unknown addresses fall back to any rtpmap", func(t *testing.T) {
 		other := netip.MustParseAddrPort("198.51.100.9:4000")
 		f, ok := s.Format(other, other, 101)
