@@ -7,13 +7,18 @@ import (
 
 	"github.com/f0fce437/callrec/rtpcodec"
 	"github.com/f0fce437/callrec/rtpcodec/g711"
+	"github.com/f0fce437/callrec/rtpcodec/g722"
+	"github.com/f0fce437/callrec/rtpcodec/g729"
 	"github.com/pion/rtp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 var (
-	_ rtpcodec.Decoder = (*g711.Decoder)(nil)
+	_ rtpcodec.Decoder       = (*g711.Decoder)(nil)
+	_ rtpcodec.Decoder       = (*g722.Decoder)(nil)
+	_ rtpcodec.Decoder       = (*g729.Decoder)(nil)
+	_ rtpcodec.ComfortNoiser = (*g729.Decoder)(nil)
 )
 
 func rtpPacket(pt uint8, seq uint16, ts, ssrc uint32, payload []byte) []byte {
@@ -28,22 +33,24 @@ func rtpPacket(pt uint8, seq uint16, ts, ssrc uint32, payload []byte) []byte {
 func TestDefaultRegistry(t *testing.T) {
 	r := rtpcodec.DefaultRegistry()
 	for _, tc := range []struct {
-		name string
-		pt   uint8
-	}{{"PCMA", 8}, {"PCMU", 0}} {
+		name        string
+		pt          uint8
+		rate, ticks int
+		payload     int
+	}{{"PCMA", 8, 8000, 160, 160}, {"PCMU", 0, 8000, 160, 160}, {"G722", 9, 16000, 160, 160}, {"G729", 18, 8000, 240, 22}} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, ok := r.Lookup(tc.name, 8000)
 			require.True(t, ok)
 			s, ok := r.Static(tc.pt)
 			require.True(t, ok)
 			assert.Equal(t, c.Name, s.Name)
-			assert.Equal(t, 8000, c.SampleRate)
-			assert.Equal(t, 160, c.Ticks(make([]byte, 160)))
+			assert.Equal(t, tc.rate, c.SampleRate)
+			assert.Equal(t, tc.ticks, c.Ticks(make([]byte, tc.payload)))
 			d, err := c.NewDecoder("")
 			require.NoError(t, err)
-			out, err := d.Decode(nil, []byte{0xD5})
+			out, err := d.Decode(nil, make([]byte, tc.payload))
 			require.NoError(t, err)
-			assert.Len(t, out, 1)
+			assert.Len(t, out, tc.ticks*c.SampleRate/c.ClockRate)
 		})
 	}
 	r.Register(rtpcodec.Codec{Name: "x", PayloadType: -1, ClockRate: 1, SampleRate: 1, NewDecoder: func(string) (rtpcodec.Decoder, error) { return nil, nil }})

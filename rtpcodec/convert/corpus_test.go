@@ -151,26 +151,29 @@ func containsWarning(ws []string, s string) bool {
 	return false
 }
 
-// TestReferenceDecodes compares our conversion of two clean single-stream
-// captures with the corpus's sox decodes of their payloads in sequence
-// order: bit-exact, at the stream's place in the recording.
+// TestReferenceDecodes compares our conversion of clean single-stream
+// captures with the corpus's reference decodes of their payloads in
+// sequence order (sox for G.711, the ITU reference decoders for G.722 and
+// G.729): bit-exact, at the stream's place in the recording.
 func TestReferenceDecodes(t *testing.T) {
 	for _, tc := range []struct{ pcap, ref string }{
-		{"rtp_pcmu_recv.pcap", "rtp_pcmu_recv_ssrc22ba78de.sox.wav"},
-		{"sipp_g711a.pcap", "sipp_g711a_ssrcdee0ee8f.sox.wav"},
+		{"real/rtp_pcmu_recv.pcap", "g711/rtp_pcmu_recv_ssrc22ba78de.sox.wav"},
+		{"real/sipp_g711a.pcap", "g711/sipp_g711a_ssrcdee0ee8f.sox.wav"},
+		{"real/sip-rtp-g722.pcap", "g722/sip-rtp-g722_ssrc043daaba.itu-stl-decg722.wav"},
+		{"real/sip-rtp-g729a.pcap", "g729/sip-rtp-g729a_ssrc044559a1.itu-g729-ref.wav"},
 	} {
 		t.Run(tc.pcap, func(t *testing.T) {
-			info, wav, err := convertFile(t, corpus.Path(t, "pcaps", "real", tc.pcap), convert.Options{})
+			info, wav, err := convertFile(t, corpus.Path(t, "pcaps", tc.pcap), convert.Options{})
 			require.NoError(t, err)
 			require.Len(t, info.Streams, 1)
-			_, ref := wavSamples(t, corpus.ReadFile(t, "reference", "g711", tc.ref))
-			_, ch := wavSamples(t, wav)
+			_, ref := wavSamples(t, corpus.ReadFile(t, "reference", tc.ref))
+			rate, ch := wavSamples(t, wav)
 			s := info.Streams[0]
 			side := 0
 			if s.Direction == convert.Remote {
 				side = 1
 			}
-			start := int(s.StartMs * 8)
+			start := int(s.StartMs) * rate / 1000
 			got := ch[side][start:]
 			require.Equal(t, len(ref[0]), len(got), "stream length")
 			for i := range ref[0] {
@@ -189,4 +192,29 @@ func TestPcapAndPcapngAgree(t *testing.T) {
 	_, b, err := convertFile(t, corpus.Path(t, "pcaps", "real", "rtp_ssrc_0x6a518186.pcapng"), convert.Options{})
 	require.NoError(t, err)
 	assert.True(t, bytes.Equal(a, b))
+}
+
+// TestG729AnnexBThroughDTX converts the synthetic G.729 Annex B call, whose
+// silences are SID frames and untransmitted frames (timestamp gaps), and
+// compares it with the ITU G.729+B reference decode of the same frames: the
+// pipeline must call the decoder's DTX path for exactly the untransmitted
+// frames.
+func TestG729AnnexBThroughDTX(t *testing.T) {
+	info, wav, err := convertFile(t, corpus.Path(t, "pcaps", "derived", "sip-rtp-g729b-synthetic.pcap"), convert.Options{})
+	require.NoError(t, err)
+	require.Len(t, info.Streams, 1)
+	raw := corpus.ReadFile(t, "vectors", "g729", "derived", "g729b-synthetic.itu-g729b-ref.out")
+	_, ch := wavSamples(t, wav)
+	s := info.Streams[0]
+	side := 0
+	if s.Direction == convert.Remote {
+		side = 1
+	}
+	got := ch[side][int(s.StartMs)*8:]
+	require.Equal(t, len(raw)/2, len(got))
+	for i := range len(raw) / 2 {
+		if want := int16(binary.LittleEndian.Uint16(raw[2*i:])); got[i] != want {
+			t.Fatalf("sample %d (frame %d): got %d, reference %d", i, i/80, got[i], want)
+		}
+	}
 }
