@@ -1,6 +1,9 @@
 package callgen
 
-import "github.com/f0fce437/callrec/rtpcodec/g711"
+import (
+	"github.com/f0fce437/callrec/rtpcodec/g711"
+	"github.com/f0fce437/callrec/rtpcodec/g722"
+)
 
 // Encoder turns PCM into an RTP payload. Encode appends the payload for
 // pcm (one packet's samples) to dst.
@@ -32,4 +35,11 @@ func PCMA() Codec {
 func PCMU() Codec {
 	return Codec{Name: "PCMU", PayloadType: 0, ClockRate: 8000, SampleRate: 8000,
 		NewEncoder: func() Encoder { return g711.NewEncoder(g711.MuLaw) }}
+}
+
+// G722 is G.722 at 64 kbit/s, payload type 9: 16 kHz audio on an 8000 Hz
+// RTP clock.
+func G722() Codec {
+	return Codec{Name: g722.EncodingName, PayloadType: g722.PayloadType, ClockRate: g722.ClockRate, SampleRate: g722.SampleRate,
+		NewEncoder: func() Encoder { return g722.NewEncoder() }}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/f0fce437/callrec/rtpcodec"
 	"github.com/f0fce437/callrec/rtpcodec/callgen"
+	"github.com/f0fce437/callrec/rtpcodec/g722"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -71,4 +72,30 @@ func TestWidebandRecording(t *testing.T) {
 		assert.InDelta(t, want, float64(rec.channels[1][pos+2*n+1]), 150, "odd sample after %d", n)
 	}
 	assert.Equal(t, int(r.Position(1, 3*time.Second, 16000)), len(rec.channels[1]), "the recording ends with the last frame")
+}
+
+// TestG722Call: a generated G.722 call (local) against G.711 (remote) is
+// recorded at 16 kHz, the G.722 side exactly as its decoder decodes the
+// stream, at the contract's place and at the right speed (3 s of media are
+// 48,000 samples).
+func TestG722Call(t *testing.T) {
+	c := twoWay(callgen.Innovaphone)
+	c.Streams[0].Codec = callgen.G722()
+	r := generate(t, c)
+	rec := convertPackets(t, r.Packets, Options{})
+	require.Equal(t, 16000, rec.rate)
+	assert.Equal(t, "G722", rec.info.Streams[0].Codec)
+	assert.Equal(t, 3000.0, rec.info.Streams[0].DurationMs)
+
+	dec := g722.NewDecoder(g722.Mode64)
+	var want []int16
+	for _, p := range r.Packets {
+		if p.Src.Port() == callgen.InnovaphoneLocalPort && len(p.Payload) > 12 && p.Payload[1]&0x7F == 9 {
+			want, _ = dec.Decode(want, p.Payload[12:])
+		}
+	}
+	require.Len(t, want, 48000)
+	start := int(r.Position(0, 0, 16000))
+	require.Equal(t, want, rec.channels[0][start:start+len(want)])
+	assert.Equal(t, int16(0), rec.channels[0][start+len(want)])
 }
