@@ -24,4 +24,3 @@ func (h *Handler) addNote(w http.ResponseWriter, r *http.Request, id Identity) {
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"notes": toNotesJSON(notes)})
 }
-
