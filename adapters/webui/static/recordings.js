@@ -4,7 +4,8 @@
 import {api, query, recordingPath, APIError} from './api.js';
 import {h, replace, spinner, toast, confirmDialog, formatTime, formatDuration} from './dom.js';
 
-const directions = {in: 'Incoming', out: 'Outgoing', internal: 'Internal', '': ''};
+const directions = {in: 'Incoming', out: 'Outgoing', internal: 'Internal'};
+const directionOptions = [['', 'Any direction'], ['in', 'Incoming'], ['out', 'Outgoing'], ['internal', 'Internal']];
 const statuses = ['receiving', 'stored', 'converting', 'ready', 'failed'];
 
 // who says whose recording it is: the owner's name, or "NoCDR" when no CDR
@@ -24,7 +25,7 @@ export function recordingsView(me, container) {
   const from = h('input', {id: 'f-from', type: 'date', name: 'from'});
   const to = h('input', {id: 'f-to', type: 'date', name: 'to'});
   const direction = h('select', {id: 'f-direction', name: 'direction'},
-    Object.entries(directions).map(([v, t]) => h('option', {value: v}, v ? t : 'Any direction')));
+    directionOptions.map(([v, t]) => h('option', {value: v}, t)));
   const owner = admin ? h('input', {id: 'f-owner', name: 'owner', placeholder: 'user name'}) : null;
   const status = admin ? h('select', {id: 'f-status', name: 'status'},
     h('option', {value: ''}, 'Any status'), statuses.map((s) => h('option', {value: s}, s))) : null;
