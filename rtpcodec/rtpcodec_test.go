@@ -140,6 +140,28 @@ func TestDetector(t *testing.T) {
 		}
 		assert.Equal(t, rtpcodec.NotRTP, v)
 	})
+	t.Run("duplicated packets confirm", func(t *testing.T) {
+		// Captured twice (a mirror port and the host): every packet repeats.
+		var d rtpcodec.Detector
+		v := rtpcodec.Undecided
+		for i := range 3 {
+			b := rtpPacket(0, uint16(100+i), uint32(160*i), 5, nil)
+			d.Observe(f, b)
+			v = d.Observe(f, b)
+		}
+		assert.Equal(t, rtpcodec.IsRTP, v)
+	})
+	t.Run("interleaved SSRCs confirm", func(t *testing.T) {
+		// Audio and telephone events (or bundled media) under two SSRCs on
+		// one flow, alternating from the first packet.
+		var d rtpcodec.Detector
+		v := rtpcodec.Undecided
+		for i := range 3 {
+			d.Observe(f, rtpPacket(8, uint16(500+i), uint32(160*i), 5, nil))
+			v = d.Observe(f, rtpPacket(101, uint16(9000+i), 77, 6, nil))
+		}
+		assert.Equal(t, rtpcodec.IsRTP, v)
+	})
 	t.Run("rtcp never confirms", func(t *testing.T) {
 		var d rtpcodec.Detector
 		for i := range 10 {
