@@ -12,6 +12,7 @@ import (
 	"github.com/f0fce437/callrec/rtpcodec"
 	"github.com/f0fce437/callrec/rtpcodec/mix"
 	"github.com/f0fce437/callrec/rtpcodec/sip"
+	"github.com/pion/rtp"
 )
 
 // packetSource yields the packets of a capture (pcapio.Reader).
@@ -69,6 +70,7 @@ type plan struct {
 func scan(ctx context.Context, src packetSource, reg *rtpcodec.Registry, progress func()) (*plan, error) {
 	pl := &plan{reg: reg, seen: map[flowPT]*ptSeen{}}
 	var p pcapio.Packet
+	var pk rtp.Packet
 	for {
 		err := src.Next(&p)
 		if err == io.EOF {
@@ -97,10 +99,10 @@ func scan(ctx context.Context, src packetSource, reg *rtpcodec.Registry, progres
 		}
 		f := rtpcodec.Flow{Src: p.Src, Dst: p.Dst}
 		pl.det.Observe(f, p.Payload)
-		if !rtpcodec.HeaderLooksValid(p.Payload) {
-			continue
+		if rtpcodec.Parse(&pk, p.Payload) != nil {
+			continue // pass 2 skips it too
 		}
-		key := flowPT{f, p.Payload[1] & 0x7F}
+		key := flowPT{f, pk.PayloadType}
 		s := pl.seen[key]
 		if s == nil {
 			if len(pl.seen) >= maxFlowPTs {
@@ -111,31 +113,11 @@ func scan(ctx context.Context, src packetSource, reg *rtpcodec.Registry, progres
 		}
 		s.first = min(s.first, p.Time.UnixNano())
 		if s.eventLike {
-			s.eventLike = looksLikeEvent(rtpPayload(p.Payload))
+			s.eventLike = looksLikeEvent(pk.Payload)
 		}
 	}
 	pl.decide()
 	return pl, nil
-}
-
-// rtpPayload returns the payload of a packet HeaderLooksValid accepted, or
-// nil when its extension or padding make no sense.
-func rtpPayload(b []byte) []byte {
-	n := 12 + 4*int(b[0]&0x0F)
-	if b[0]&0x10 != 0 {
-		if len(b) < n+4 {
-			return nil
-		}
-		n += 4 + 4*(int(b[n+2])<<8|int(b[n+3]))
-	}
-	end := len(b)
-	if b[0]&0x20 != 0 && end > n {
-		end -= int(b[end-1])
-	}
-	if n > end {
-		return nil
-	}
-	return b[n:end]
 }
 
 // decide classifies the payload types of the RTP flows and fixes the
