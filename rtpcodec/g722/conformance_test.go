@@ -119,6 +119,25 @@ func TestFullDecoder(t *testing.T) {
 	}
 }
 
+// codsp.cod holds the same code words as codspw.cod packed two per 16-bit
+// big-endian word: read as little-endian words, each pair is swapped.
+func TestFullDecoderPackedCodes(t *testing.T) {
+	packed := corpus.ReadFile(t, vectorPath("codsp.cod")...)
+	require.Zero(t, len(packed)%2, "odd length")
+	payload := make([]byte, len(packed))
+	for i := 0; i < len(packed); i += 2 {
+		payload[i], payload[i+1] = packed[i+1], packed[i]
+	}
+	for _, mode := range []g722.Mode{g722.Mode64, g722.Mode56, g722.Mode48} {
+		t.Run(mode.String(), func(t *testing.T) {
+			want := readWords(t, vectorPath(fmt.Sprintf("outsp%d.bin", mode))...)
+			got, err := g722.NewDecoder(mode).Decode(nil, payload)
+			require.NoError(t, err)
+			require.Empty(t, firstMismatch(got, want))
+		})
+	}
+}
+
 func TestFullEncoder(t *testing.T) {
 	in := readWords(t, vectorPath("inpsp.bin")...)
 	want := readWords(t, vectorPath("codspw.cod")...)
