@@ -176,7 +176,7 @@ func TestFailures(t *testing.T) {
 func TestProgressBar(t *testing.T) {
 	var b bytes.Buffer
 	bar := &progressBar{w: &b}
-	bar.update(0, -1) // unknown total: nothing
+	bar.update(0, -1)  // unknown total: nothing
 	bar.update(1, 200) // 0 %: nothing to draw yet
 	bar.update(100, 200)
 	bar.update(101, 200) // same percentage: not redrawn
