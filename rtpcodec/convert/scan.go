@@ -29,6 +29,8 @@ const (
 	innovaphoneRemotePort = 16388
 )
 
+// maxFlowPTs bounds the payload types of flows pass 1 follows, against
+// hostile captures.
 const maxFlowPTs = 1 << 16
 
 type flowPT struct {
@@ -56,7 +58,6 @@ type plan struct {
 	sample0 int64 // capture time of the earliest audio packet, ns
 
 	audioFlows  int
-	decodable   int
 	innovaphone bool
 	undecodable []string // "NAME (payload type N)" of audio without a codec
 	encrypted   []string // flows whose SDP says SRTP
