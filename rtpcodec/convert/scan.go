@@ -170,8 +170,11 @@ func (pl *plan) decide() {
 	slices.Sort(pl.encrypted)
 
 	// Sides (see the package doc): innovaphone ports, else the SIP
-	// caller's media address, else the first audio stream's source.
-	callerMedia := pl.sig.CallerMedia()
+	// caller's addresses, else the first audio stream's source.
+	sip := callerAddrs{media: pl.sig.CallerMedia()}
+	if a, ok := pl.sig.Caller(); ok {
+		sip.signalling = []netip.AddrPort{a}
+	}
 	var firstSrc netip.AddrPort
 	firstAt := int64(math.MaxInt64)
 	for f, t := range firstAudio {
@@ -185,11 +188,18 @@ func (pl *plan) decide() {
 		if _, done := pl.sides[f]; done {
 			continue
 		}
-		pl.sides[f] = pl.side(f, callerMedia, firstSrc)
+		pl.sides[f] = pl.side(f, sip, firstSrc)
 	}
 }
 
-func (pl *plan) side(f rtpcodec.Flow, callerMedia []netip.AddrPort, firstSrc netip.AddrPort) int {
+// callerAddrs are the SIP caller's addresses: the media addresses of its
+// SDP and the transport address its INVITE came from.
+type callerAddrs struct {
+	media, signalling []netip.AddrPort
+}
+
+// side applies the side rules of the package doc to flow f.
+func (pl *plan) side(f rtpcodec.Flow, caller callerAddrs, firstSrc netip.AddrPort) int {
 	if pl.innovaphone {
 		switch f.Src.Port() {
 		case innovaphoneLocalPort:
@@ -198,23 +208,25 @@ func (pl *plan) side(f rtpcodec.Flow, callerMedia []netip.AddrPort, firstSrc net
 			return mix.Remote
 		}
 	}
-	if len(callerMedia) > 0 {
-		for _, a := range callerMedia {
-			if f.Src == a {
+	// The caller's streams by its SDP media address and port, then by its
+	// media address alone, then by the address its INVITE came from (behind
+	// NAT the SDP shows a private address the capture never sees).
+	sameEnd := func(x, a netip.AddrPort) bool { return x == a }
+	sameAddr := func(x, a netip.AddrPort) bool { return x.Addr() == a.Addr() }
+	for _, try := range []struct {
+		addrs []netip.AddrPort
+		match func(x, a netip.AddrPort) bool
+	}{{caller.media, sameEnd}, {caller.media, sameAddr}, {caller.signalling, sameAddr}} {
+		for _, a := range try.addrs {
+			if try.match(f.Src, a) {
 				return mix.Local
 			}
 		}
-		for _, a := range callerMedia {
-			if f.Dst == a {
+		for _, a := range try.addrs {
+			if try.match(f.Dst, a) {
 				return mix.Remote
 			}
 		}
-		for _, a := range callerMedia {
-			if f.Src.Addr() == a.Addr() {
-				return mix.Local
-			}
-		}
-		return mix.Remote
 	}
 	if f.Src == firstSrc || (f.Src.Addr() == firstSrc.Addr() && f.Dst.Addr() != firstSrc.Addr()) {
 		return mix.Local

@@ -133,6 +133,15 @@ func (s *Signalling) CallerMedia() []netip.AddrPort {
 	return out
 }
 
+// Caller returns the transport address that sent the first call's first
+// INVITE, and false when there was no INVITE.
+func (s *Signalling) Caller() (netip.AddrPort, bool) {
+	if len(s.order) == 0 {
+		return netip.AddrPort{}, false
+	}
+	return s.callers[s.order[0]].addr, true
+}
+
 // Secure reports whether an SDP announced media address a with a secure
 // RTP profile (RTP/SAVP, RTP/SAVPF, UDP/TLS/RTP/SAVP...): its payloads are
 // encrypted.
