@@ -6,6 +6,8 @@
 //	<base>/innovaphone-recordingsadmin.htm  the admin app
 //	<base>/app.css, <base>/*.js             their assets
 //
+// and each app also without .htm, as an innovaphone App object's URL names it.
+//
 // The file names of the apps are the names innovaphone's App objects use, so
 // a PBX can point its App objects at them directly. Both apps talk to the
 // REST API at /api/v1 and log in either through the innovaphone AppLogin

@@ -91,6 +91,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f, ok := h.files[r.URL.Path]
+	if !ok && path.Ext(r.URL.Path) == "" {
+		// An innovaphone App object's URL names the app without .htm.
+		f, ok = h.files[r.URL.Path+".htm"]
+	}
 	if !ok {
 		http.NotFound(w, r)
 		return

@@ -24,6 +24,7 @@ func TestServesAppsWithSecurityHeaders(t *testing.T) {
 		{"/innovaphone-recordingsadmin.htm", "text/html; charset=utf-8"},
 		{"/app.js", "text/javascript; charset=utf-8"},
 		{"/app.css", "text/css; charset=utf-8"},
+		{"/innovaphone-recordings", "text/html; charset=utf-8"}, // an App object's URL
 	} {
 		t.Run(tc.path, func(t *testing.T) {
 			w := httptest.NewRecorder()
