@@ -127,10 +127,15 @@ func TestBrowser(t *testing.T) {
 	ctx := browser(t)
 	dir := t.TempDir()
 	ts := startServer(t, dir, "-users", writeUsers(t, dir), "-webdav-user", testWebDAVUser, "-webdav-password", testWebDAVPass,
-		"-cdr-user", testCDRUser, "-cdr-password", testCDRPass, "-licenses", "5")
+		"-cdr-user", testCDRUser, "-cdr-password", testCDRPass, "-licenses", "5", "-cdr-wait", "1s")
 	const bobConf = "0a0b0c0d0e0f00010203040506070809"
 	uploadCall(t, ts, testConf, "alice", "alice-phone", 11)
 	uploadCall(t, ts, bobConf, "bob", "bob-phone", 12)
+	// A recording whose CDR never comes, from a phone nobody owns: NoCDR.
+	res := digestPUT(t, ts.base+"/Files/1234567890abcdef1234567890abcdef-009033302ab1-13--lobby-phone.pcap",
+		fixturePCAP(t, 2*time.Second), testWebDAVUser, testWebDAVPass)
+	res.Body.Close()
+	require.Equal(t, http.StatusCreated, res.StatusCode)
 	admin := newClient(t, ts.URL())
 	admin.login("admin", "admin-pw")
 	var bobID string
@@ -147,6 +152,16 @@ func TestBrowser(t *testing.T) {
 			}
 		}
 		return ready == 2
+	})
+	waitFor(t, "the NoCDR sweep", 30*time.Second, func() bool {
+		_, err := ts.svc.SweepCallInfo(context.Background())
+		require.NoError(t, err)
+		for _, r := range admin.json(http.MethodGet, "/api/v1/recordings", nil, http.StatusOK)["recordings"].([]any) {
+			if r.(map[string]any)["no_cdr"] == true {
+				return true
+			}
+		}
+		return false
 	})
 
 	app := ts.base + "/innovaphone-recordings.htm"
@@ -246,6 +261,10 @@ func TestBrowser(t *testing.T) {
 			chromedp.WaitVisible(css("#list li")),
 			poll(`!document.getElementById('banner').hidden && document.getElementById('banner').textContent.includes('PBX name missing')`),
 		)
+		owners, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](
+			`[...document.querySelectorAll('#list li .owner')].map(e => e.textContent)`))
+		require.NoError(t, err)
+		assert.ElementsMatch(t, []string{"NoCDR", "Bob B"}, owners, "the admin sees all; NoCDR in place of a user name")
 		shot(t, ctx, "admin-app.png")
 		run(t, ctx,
 			chromedp.Click(css("#tab-settings")),

@@ -52,7 +52,7 @@ func (c *callInfoResolver) resolve(ctx context.Context, f recordings.RecordingFa
 	}
 	return c.m.cdrs.Resolve(ctx, cdr.Recording{
 		Conf: f.Name.GUID, MAC: f.Name.MAC, RegName: f.Name.RegName, Uploaded: f.UploadCompleted,
-	}, cdr.Policy{PBXName: s.PBXName, Directory: c.m.users.Load().dir})
+	}, cdr.Policy{PBXName: s.PBXName, Directory: c.m.users.Load().dir, NoCDRWait: c.m.Config.CDRWait})
 }
 
 // callRecords is the "cdr" of a recording's detail view: what correlation

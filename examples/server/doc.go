@@ -26,6 +26,7 @@
 //	-tls-cert, -tls-key     serve HTTPS
 //	-frame-ancestors LIST   who may frame the apps (CSP), e.g. https://pbx.example.com
 //	-max-upload BYTES       largest upload accepted (2 GiB)
+//	-cdr-wait DURATION      how long a recording waits for its CDR before it shows NoCDR (10m)
 //
 // Paths: <base>/Files/<name> (WebDAV PUT of pcaps), <base>/cdr (CDR intake),
 // <base>/ (the AppWebsocket), <base>/innovaphone-recordings.htm and

@@ -7,6 +7,7 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Config is what the flags say.
@@ -25,6 +26,7 @@ type Config struct {
 	TLSKey         string
 	FrameAncestors string
 	MaxUpload      int64
+	CDRWait        time.Duration
 
 	// set holds the flags given on the command line or in the
 	// environment: only those seed settings.
@@ -59,6 +61,7 @@ func parseFlags(args []string, env func(string) (string, bool), usage io.Writer)
 	fs.StringVar(&c.TLSKey, "tls-key", "", "TLS key file (PEM)")
 	fs.StringVar(&c.FrameAncestors, "frame-ancestors", "'self'", "CSP frame-ancestors: who may show the apps in a frame (myApps)")
 	fs.Int64Var(&c.MaxUpload, "max-upload", 2<<30, "largest upload accepted, in bytes")
+	fs.DurationVar(&c.CDRWait, "cdr-wait", 10*time.Minute, "how long a recording waits for its CDR before it shows NoCDR")
 
 	var envErr error
 	fs.VisitAll(func(f *flag.Flag) {
@@ -107,6 +110,9 @@ func (c *Config) check() error {
 	}
 	if c.MaxUpload <= 0 {
 		errs = append(errs, errors.New("-max-upload must be positive"))
+	}
+	if c.CDRWait <= 0 {
+		errs = append(errs, errors.New("-cdr-wait must be positive"))
 	}
 	if c.Data == "" {
 		errs = append(errs, errors.New("-data must not be empty"))

@@ -233,6 +233,7 @@ func (m *Main) open(ctx context.Context) error {
 			m:         m.metrics,
 		},
 		MaxUploadSize: c.MaxUpload,
+		CDRWait:       c.CDRWait,
 		Resolver:      &callInfoResolver{m: m},
 		Devices:       deviceDirectory{m: m},
 		Licenser:      m.gate,
