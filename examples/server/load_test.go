@@ -178,4 +178,3 @@ func streamUpload(t *testing.T, url string, body []byte, chunks int) int {
 	res.Body.Close()
 	return res.StatusCode
 }
-
