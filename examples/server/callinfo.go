@@ -88,9 +88,9 @@ func (a arrivalListener) CDRsStored(_ context.Context, confs []string) {
 }
 
 // forwardArrivals lets the recordings service attach arriving CDRs.
-func (m *Main) forwardArrivals() {
+func (m *Main) forwardArrivals(arrivals <-chan []string) {
 	defer m.wg.Done()
-	for confs := range m.arrivals {
+	for confs := range arrivals {
 		if err := m.svc.CallInfoArrived(context.Background(), confs...); err != nil {
 			m.tracing.Logger(recordings.TraceCallInfo).Error("attaching CDRs", "confs", confs, "err", err)
 		}

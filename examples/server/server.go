@@ -175,14 +175,14 @@ func (m *Main) Run(ctx context.Context) error {
 // start) and closes the database.
 func (m *Main) Close() error {
 	var errs []error
-	if m.svc != nil {
-		errs = append(errs, m.svc.Close())
-	}
 	if m.arrivals != nil {
 		close(m.arrivals)
 		m.arrivals = nil
 	}
 	m.wg.Wait()
+	if m.svc != nil {
+		errs = append(errs, m.svc.Close())
+	}
 	if m.db != nil {
 		errs = append(errs, m.db.Close())
 	}
@@ -248,7 +248,7 @@ func (m *Main) open(ctx context.Context) error {
 		return err
 	}
 	m.wg.Add(1)
-	go m.forwardArrivals()
+	go m.forwardArrivals(m.arrivals)
 	if err := m.syncLicensingUsers(ctx); err != nil {
 		return err
 	}
