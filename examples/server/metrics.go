@@ -30,7 +30,44 @@ type metrics struct {
 	cdrRequests *prometheus.CounterVec
 }
 
-func newMetrics(queueDepth func() float64) *metrics {
+// serviceStats exports the recordings service's own counters (recordings.Stats)
+// at each scrape.
+type serviceStats struct {
+	stats func() recordings.Stats
+
+	stored, partial, refused, failures, queued, running *prometheus.Desc
+}
+
+func newServiceStats(stats func() recordings.Stats) *serviceStats {
+	d := func(name, help string) *prometheus.Desc { return prometheus.NewDesc(name, help, nil, nil) }
+	return &serviceStats{
+		stats:    stats,
+		stored:   d("callrec_recordings_stored_total", "Uploads stored by the service (complete or partial)."),
+		partial:  d("callrec_recordings_partial_total", "Uploads stored although cut short (kept as partial recordings)."),
+		refused:  d("callrec_recordings_refused_total", "Uploads refused: name, size limit, full disk, storage errors."),
+		failures: d("callrec_conversion_failures_total", "Conversions that ended failed."),
+		queued:   d("callrec_conversion_queue_depth", "Conversion jobs waiting for a worker."),
+		running:  d("callrec_conversions_running", "Conversions in progress."),
+	}
+}
+
+func (s *serviceStats) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{s.stored, s.partial, s.refused, s.failures, s.queued, s.running} {
+		ch <- d
+	}
+}
+
+func (s *serviceStats) Collect(ch chan<- prometheus.Metric) {
+	st := s.stats()
+	ch <- prometheus.MustNewConstMetric(s.stored, prometheus.CounterValue, float64(st.Uploads))
+	ch <- prometheus.MustNewConstMetric(s.partial, prometheus.CounterValue, float64(st.PartialUploads))
+	ch <- prometheus.MustNewConstMetric(s.refused, prometheus.CounterValue, float64(st.UploadsRefused))
+	ch <- prometheus.MustNewConstMetric(s.failures, prometheus.CounterValue, float64(st.Failures))
+	ch <- prometheus.MustNewConstMetric(s.queued, prometheus.GaugeValue, float64(st.Queued))
+	ch <- prometheus.MustNewConstMetric(s.running, prometheus.GaugeValue, float64(st.Running))
+}
+
+func newMetrics(stats func() recordings.Stats) *metrics {
 	m := &metrics{
 		reg: prometheus.NewRegistry(),
 		uploads: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -62,9 +99,7 @@ func newMetrics(queueDepth func() float64) *metrics {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.uploads, m.uploadBytes, m.uploadDuration, m.uploadsActive,
 		m.conversions, m.conversionDuration, m.cdrRequests,
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name: "callrec_conversion_queue_depth", Help: "Conversion jobs queued or running.",
-		}, queueDepth),
+		newServiceStats(stats),
 	)
 	return m
 }

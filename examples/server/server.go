@@ -210,7 +210,12 @@ func (m *Main) open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.metrics = newMetrics(m.queueDepth)
+	m.metrics = newMetrics(func() recordings.Stats {
+		if m.svc == nil {
+			return recordings.Stats{}
+		}
+		return m.svc.Stats()
+	})
 	m.limiter = auth.NewLimiter(auth.LimiterOptions{})
 	m.sessions = httpapi.NewSessions(httpapi.SessionOptions{Secure: c.TLSCert != ""})
 	m.digest = &digestFile{path: filepath.Join(c.Data, "webdav-digest.json")}
@@ -268,19 +273,6 @@ func (m *Main) seedSettings(ctx context.Context) error {
 		u.Licenses = &c.Licenses
 	}
 	return m.svc.SeedSettings(ctx, u)
-}
-
-func (m *Main) queueDepth() float64 {
-	var n int
-	err := m.db.View(context.Background(), func(tx recordings.Tx) error {
-		jobs, err := tx.Jobs()
-		n = len(jobs)
-		return err
-	})
-	if err != nil {
-		return -1
-	}
-	return float64(n)
 }
 
 // firstStart creates the users file with an admin account when the default

@@ -278,7 +278,7 @@ func TestEndToEnd(t *testing.T) {
 		require.NoError(t, err)
 		body, _ := io.ReadAll(res.Body)
 		res.Body.Close()
-		for _, m := range []string{`callrec_uploads_total{code="201"}`, "callrec_upload_bytes_total", "callrec_conversions_total", "callrec_conversion_queue_depth", `callrec_cdr_requests_total{code="200"}`} {
+		for _, m := range []string{`callrec_uploads_total{code="201"}`, "callrec_upload_bytes_total", "callrec_conversions_total", "callrec_conversion_queue_depth", "callrec_recordings_stored_total 2", "callrec_recordings_refused_total 1", `callrec_cdr_requests_total{code="200"}`} {
 			assert.Contains(t, string(body), m)
 		}
 	})
