@@ -21,8 +21,9 @@ const (
 	adminApp = "innovaphone-recordingsadmin"
 )
 
-// uploadIdleTimeout cuts off an upload that sends nothing for that long.
-const uploadIdleTimeout = 2 * time.Minute
+// bodyIdleTimeout cuts off a request (an upload streaming during a call)
+// whose body sends nothing for that long.
+const bodyIdleTimeout = 2 * time.Minute
 
 // routes builds the server's handler:
 //
@@ -48,7 +49,7 @@ func (m *Main) routes() (http.Handler, error) {
 		},
 	}, auth.GuardOptions{Realm: digestRealm, Attempts: m.limiter, Logger: m.tracing.Logger(recordings.TraceRecording)})
 	files := webdav.New(m.svc, webdav.Options{Logger: m.tracing.Logger(recordings.TraceRecording), Auth: guard.Wrap})
-	mux.Handle(base+"/Files/", m.metrics.instrumentUploads(idleTimeout(uploadIdleTimeout, http.StripPrefix(base+"/Files", files))))
+	mux.Handle(base+"/Files/", m.metrics.instrumentUploads(http.StripPrefix(base+"/Files", files)))
 
 	// CDRs from the PBX: the Guard authenticates, so cdrhttp takes what
 	// passes it.
@@ -117,7 +118,9 @@ func (m *Main) routes() (http.Handler, error) {
 			http.Redirect(w, r, base+"/"+userApp+".htm", http.StatusFound)
 		})
 	}
-	return mux, nil
+	// Every request body may trickle for the length of a call, but not
+	// stall: the read deadline moves with each read.
+	return idleTimeout(bodyIdleTimeout, mux), nil
 }
 
 // readyz answers 200 while the server serves and its database answers.
