@@ -57,81 +57,81 @@ const TypeExternal = "ext"
 // attacker-controlled: escape them wherever they are shown. A CDR does not
 // alias any buffer of the Decoder that produced it.
 type CDR struct {
-	GUID   string // the object's GUID (not the call's)
-	Sys    string // system name (gatekeeper identifier or domain)
-	PBX    string // the PBX that generated the CDR
-	Node   string // the object's node
-	Device string // the device used for the call, if any
-	CN     string // the object's long name
-	E164   string // the object's normalised number
-	H323   string // the object's H.323 name
-	Dir    Dir    // from, to, cf or ct
-	UTC    int64  // start of the call, seconds since 1970-01-01 UTC; 0 if absent
-	Local  int64  // start of the call in the PBX's local time, same encoding; 0 if absent
-	ID     string // unique id of this CDR, empty on older PBXs
-	Seq    int64  // sequence number (14r2), valid when HasSeq
-	HasSeq bool
+	GUID   string `json:"guid,omitempty"`   // the object's GUID (not the call's)
+	Sys    string `json:"sys,omitempty"`    // system name (gatekeeper identifier or domain)
+	PBX    string `json:"pbx,omitempty"`    // the PBX that generated the CDR
+	Node   string `json:"node,omitempty"`   // the object's node
+	Device string `json:"device,omitempty"` // the device used for the call, if any
+	CN     string `json:"cn,omitempty"`     // the object's long name
+	E164   string `json:"e164,omitempty"`   // the object's normalised number
+	H323   string `json:"h323,omitempty"`   // the object's H.323 name
+	Dir    Dir    `json:"dir,omitempty"`    // from, to, cf or ct
+	UTC    int64  `json:"utc,omitempty"`    // start of the call, seconds since 1970-01-01 UTC; 0 if absent
+	Local  int64  `json:"local,omitempty"`  // start of the call in the PBX's local time, same encoding; 0 if absent
+	ID     string `json:"id,omitempty"`     // unique id of this CDR, empty on older PBXs
+	Seq    int64  `json:"seq,omitempty"`    // sequence number (14r2), valid when HasSeq
+	HasSeq bool   `json:"has_seq,omitempty"`
 
 	// User is the <user> element, nil when absent.
-	User *User
+	User *User `json:"user,omitempty"`
 	// Events in document order.
-	Events []Event
+	Events []Event `json:"events,omitempty"`
 
-	// Key is the de-duplication key the Decoder computed (see CanonicalKey).
-	Key Key
+	// Key is the de-duplication key the Decoder computed (see Key).
+	Key Key `json:"key,omitempty"`
 	// Raw holds the exact bytes of the <cdr> element as received, from its
 	// start tag to its end tag. It is owned by the CDR.
-	Raw []byte
+	Raw []byte `json:"-"`
 }
 
 // User is the <user> element of a CDR.
 type User struct {
 	// Pseudo is the object type when the object is not a user ("trunk",
 	// "waiting", "vm", "master" ...); empty for a user.
-	Pseudo string
+	Pseudo string `json:"pseudo,omitempty"`
 	// Groups are the object's <grp> children in document order.
-	Groups []Group
+	Groups []Group `json:"groups,omitempty"`
 }
 
 // Group is a <grp> element: a group the object belongs to. Its attributes
 // follow innovaphone's group configuration (name, mode, dyn) [inferred: the
 // documentation only says there is one <grp> per group].
 type Group struct {
-	Name string
-	Mode string
-	Dyn  string
+	Name string `json:"name,omitempty"`
+	Mode string `json:"mode,omitempty"`
+	Dyn  string `json:"dyn,omitempty"`
 }
 
 // An Event is one state a call went through (<event>).
 type Event struct {
-	Msg      Msg
-	Time     int64  // seconds; only its order matters (see Resolve)
-	Type     string // type of the other party; "ext" is external
-	E164     string // number of the other party, as dialable from this object
-	Root     string // number of the other party relative to the numbering root
-	H323     string // H.323 name of the other party
-	CN       string // name of the other party
-	DN       string // display name of the other party
-	Cause    int    // Q.931 cause, valid when HasCause
-	HasCause bool
-	Conf     string // conference GUID; always on the first event, again when it changes
+	Msg      Msg    `json:"msg,omitempty"`
+	Time     int64  `json:"time,omitempty"`  // seconds; only its order matters (see Resolve)
+	Type     string `json:"type,omitempty"`  // type of the other party; "ext" is external
+	E164     string `json:"e164,omitempty"`  // number of the other party, as dialable from this object
+	Root     string `json:"root,omitempty"`  // number of the other party relative to the numbering root
+	H323     string `json:"h323,omitempty"`  // H.323 name of the other party
+	CN       string `json:"cn,omitempty"`    // name of the other party
+	DN       string `json:"dn,omitempty"`    // display name of the other party
+	Cause    int    `json:"cause,omitempty"` // Q.931 cause, valid when HasCause
+	HasCause bool   `json:"has_cause,omitempty"`
+	Conf     string `json:"conf,omitempty"` // conference GUID; always on the first event, again when it changes
 
-	To       *Party  // <to>: the new peer after a transfer or forward
-	EP       *Party  // <ep>: the endpoint actually connected (trunks)
-	CF       []Party // <cf>: preceding call forwards
-	CT       []Party // <ct>: preceding transfers
-	MakeCall string  // appl of <makecall>: the application that initiated the call
+	To       *Party  `json:"to,omitempty"`       // <to>: the new peer after a transfer or forward
+	EP       *Party  `json:"ep,omitempty"`       // <ep>: the endpoint actually connected (trunks)
+	CF       []Party `json:"cf,omitempty"`       // <cf>: preceding call forwards
+	CT       []Party `json:"ct,omitempty"`       // <ct>: preceding transfers
+	MakeCall string  `json:"makecall,omitempty"` // appl of <makecall>: the application that initiated the call
 }
 
 // Party names a phone party: the attributes shared by <to>, <ep>, <cf> and
 // <ct> (and an event's own).
 type Party struct {
-	E164 string
-	H323 string
-	CN   string
-	DN   string
-	Root string
-	Type string
+	E164 string `json:"e164,omitempty"`
+	H323 string `json:"h323,omitempty"`
+	CN   string `json:"cn,omitempty"`
+	DN   string `json:"dn,omitempty"`
+	Root string `json:"root,omitempty"`
+	Type string `json:"type,omitempty"`
 }
 
 // IsZero reports whether p names nobody.

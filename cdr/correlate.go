@@ -82,44 +82,44 @@ const (
 // the call of Party to To. The same diversion reported by several CDRs is
 // listed once.
 type Diversion struct {
-	Kind  string // Forward or Transfer
-	Msg   Msg    // the event that reported it first
-	By    Party
-	Party Party
-	To    Party
+	Kind  string `json:"kind,omitempty"` // Forward or Transfer
+	Msg   Msg    `json:"msg,omitempty"`  // the event that reported it first
+	By    Party  `json:"by,omitzero"`
+	Party Party  `json:"party,omitzero"`
+	To    Party  `json:"to,omitzero"`
 }
 
 // ForeignCDR is a CDR of another PBX than the configured one: stored, not
 // used.
 type ForeignCDR struct {
-	Key Key
-	PBX string
+	Key Key    `json:"key,omitempty"`
+	PBX string `json:"pbx,omitempty"`
 }
 
 // CallInfo is what the CDRs say about one recording. Every string is
 // attacker-controlled.
 type CallInfo struct {
-	State State
+	State State `json:"state,omitempty"`
 	// Owner is a user name (of the Directory when there is one); empty
 	// while pending or when nobody owns the recording.
-	Owner        string
-	OwnerDisplay string // the owner's display name if known
-	OwnerRule    string // how Owner was found: one of the Rule constants
+	Owner        string `json:"owner,omitempty"`
+	OwnerDisplay string `json:"owner_display,omitempty"` // the owner's display name if known
+	OwnerRule    string `json:"owner_rule,omitempty"`    // how Owner was found: one of the Rule constants
 	// Reason says why Owner is empty although CDRs are attached.
-	Reason string
+	Reason string `json:"reason,omitempty"`
 
-	Remote     Party         // the party the owner talked to
-	Direction  Direction     // empty unless attached
-	External   bool          // the far end is outside the PBX (type="ext")
-	Start      time.Time     // CDR utc of the owner's leg
-	TalkTime   time.Duration // first connect to first release of the owner's leg
-	Diversions []Diversion   // forwards and transfers seen by the owner's leg (by all CDRs without one)
+	Remote     Party         `json:"remote,omitzero"`        // the party the owner talked to
+	Direction  Direction     `json:"direction,omitempty"`    // empty unless attached
+	External   bool          `json:"external,omitempty"`     // the far end is outside the PBX (type="ext")
+	Start      time.Time     `json:"start,omitzero"`         // CDR utc of the owner's leg
+	TalkTime   time.Duration `json:"talk_time_ns,omitempty"` // first connect to first release of the owner's leg
+	Diversions []Diversion   `json:"diversions,omitempty"`   // forwards and transfers seen by the owner's leg (by all CDRs without one)
 
-	CDRs    []Key        // the CDRs used, in call order
-	Foreign []ForeignCDR // CDRs of another PBX, not used
+	CDRs    []Key        `json:"cdrs,omitempty"`    // the CDRs used, in call order
+	Foreign []ForeignCDR `json:"foreign,omitempty"` // CDRs of another PBX, not used
 	// Recheck is, while pending, when to resolve again so the recording
 	// turns NoCDR.
-	Recheck time.Time
+	Recheck time.Time `json:"recheck,omitzero"`
 }
 
 // Resolve correlates one recording with the CDRs that share its conference
@@ -127,7 +127,8 @@ type CallInfo struct {
 // It is pure and safe for concurrent use if the Directory is.
 //
 // CDRs are put in call order: by utc, then by the time of their first event,
-// then as given; events within a CDR keep document order. The owner is, in
+// then by Key so that the result does not depend on the order CDRs arrived
+// in; events within a CDR keep document order. The owner is, in
 // this order of preference:
 //   - the user of a user CDR made by the recording device (its h323 or device
 //     equal to the registration name, its device equal to the MAC, or its h323
@@ -164,7 +165,7 @@ func Resolve(rec Recording, cdrs []CDR, pol Policy, now time.Time) CallInfo {
 		return pending(rec, pol, now, info)
 	}
 	slices.SortStableFunc(used, func(a, b *CDR) int {
-		return cmp.Or(cmp.Compare(a.UTC, b.UTC), cmp.Compare(firstTime(a), firstTime(b)))
+		return cmp.Or(cmp.Compare(a.UTC, b.UTC), cmp.Compare(firstTime(a), firstTime(b)), strings.Compare(string(a.Key), string(b.Key)))
 	})
 
 	info.State = StateAttached
@@ -174,6 +175,7 @@ func Resolve(rec Recording, cdrs []CDR, pol Policy, now time.Time) CallInfo {
 	r := resolver{rec: rec, pol: pol, used: used}
 	leg := r.owner(&info)
 	if leg == nil {
+		info.Start = used[0].Start() // the call's start, whoever owns it
 		info.Diversions = diversions(used)
 		return info
 	}

@@ -29,7 +29,7 @@
 //
 // A CDR's [Key] is "id:" followed by its id attribute when it has one, else
 // "sha256:" followed by the hex SHA-256 of its canonical form (see
-// [CanonicalKey]), so that a CDR re-sent by the PBX is stored once.
+// [Key]), so that a CDR re-sent by the PBX is stored once.
 //
 // # Correlation
 //

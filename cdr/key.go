@@ -17,7 +17,8 @@ import (
 // GUID identifying this CDR", meant for avoiding duplicates). A CDR without
 // one (older PBXs) has the key "sha256:" + the lower-case hex SHA-256 of the
 // canonical form of its <cdr> element, which is defined on the XML as parsed
-// (entity and character references resolved) as follows:
+// (entity and character references resolved, line ends normalised to LF as
+// XML requires) as follows:
 //
 //	element   = "<" name attribute* ">" content* "</" name ">"
 //	name      = local name, or "{" namespace "}" local name for a name in a namespace
