@@ -63,14 +63,18 @@ type Decoder struct {
 	lim   Limits
 	src   source
 	xd    *xml.Decoder
-	depth int // open elements
-	count int // <cdr> elements started
+	open  []xml.Name // open elements, as written (prefix, local name)
+	count int        // <cdr> elements started
 	err   error
 	canon canonWriter
 }
 
 // NewDecoder returns a Decoder reading from r within lim. It reads r through
 // its own buffer and may read past the last CDR it returns.
+//
+// Names are taken as written: a prefixed element or attribute (x:event) is
+// not a CDR one, and namespace declarations are ordinary attributes, so that
+// a <cdr> element means the same inside its batch and on its own (Raw).
 func NewDecoder(r io.Reader, lim Limits) *Decoder {
 	d := &Decoder{lim: lim.withDefaults()}
 	d.src.br = bufio.NewReader(r)
@@ -118,26 +122,21 @@ func (d *Decoder) next(c *CDR) error {
 		// Outside a CDR no byte needs keeping: drop what was read.
 		d.src.discard(d.xd.InputOffset())
 		start := d.xd.InputOffset()
-		tok, err := d.xd.Token()
+		tok, err := d.token()
 		if err == io.EOF {
 			return io.EOF
 		}
 		if err != nil {
-			return d.fail(err)
+			return err
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			if err := d.enter(t); err != nil {
-				return err
-			}
 			if t.Name.Local == "cdr" {
 				d.count++
 				return d.readCDR(c, t, start)
 			}
-		case xml.EndElement:
-			d.depth--
 		case xml.CharData:
-			if d.depth == 0 && !isSpace(t) {
+			if len(d.open) == 0 && !isSpace(t) {
 				return d.errorf(ErrMalformed, "text outside any element")
 			}
 		}
@@ -169,28 +168,22 @@ func (d *Decoder) readCDR(c *CDR, t xml.StartElement, start int64) error {
 		d.canon.reset()
 		d.canon.start(t)
 	}
-	base := d.depth
+	base := len(d.open)
 	in := childOther
 	for {
-		tok, err := d.xd.Token()
+		tok, err := d.token()
 		if err != nil {
-			if err == io.EOF { // cannot happen inside an element; be safe
-				err = io.ErrUnexpectedEOF
-			}
-			return d.fail(err)
+			return err
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			if err := d.enter(t); err != nil {
-				return err
-			}
 			if hashing {
 				d.canon.start(t)
 			}
 			if t.Name.Space != "" {
 				continue // a foreign element: unknown
 			}
-			switch d.depth - base {
+			switch len(d.open) - base {
 			case 1:
 				in = childOther
 				switch t.Name.Local {
@@ -220,8 +213,7 @@ func (d *Decoder) readCDR(c *CDR, t xml.StartElement, start int64) error {
 			if hashing {
 				d.canon.end(t.Name)
 			}
-			d.depth--
-			if d.depth < base {
+			if len(d.open) < base {
 				return d.finishCDR(c, start, hashing)
 			}
 		case xml.CharData:
@@ -245,23 +237,65 @@ func (d *Decoder) finishCDR(c *CDR, start int64, hashing bool) error {
 	return nil
 }
 
-// enter accounts for a start tag and checks the structural limits.
+// token returns the next token of the input, checks that elements nest and
+// that the structural limits hold, and keeps d.open. It returns io.EOF only at
+// the end of the input outside any element; any other error is a
+// *ParseError.
+func (d *Decoder) token() (xml.Token, error) {
+	// RawToken leaves names as written and leaves nesting to us:
+	// Token's namespace translation would make a <cdr> mean something
+	// else inside its batch than on its own.
+	tok, err := d.xd.RawToken()
+	if err == io.EOF {
+		if len(d.open) > 0 {
+			return nil, d.errorf(ErrMalformed, "unexpected end of input inside <%s>", clip(qname(d.open[len(d.open)-1])))
+		}
+		return nil, io.EOF
+	}
+	if err != nil {
+		return nil, d.fail(err)
+	}
+	switch t := tok.(type) {
+	case xml.StartElement:
+		d.open = append(d.open, t.Name)
+		if err := d.enter(t); err != nil {
+			return nil, err
+		}
+	case xml.EndElement:
+		if len(d.open) == 0 {
+			return nil, d.errorf(ErrMalformed, "unexpected end element </%s>", clip(qname(t.Name)))
+		}
+		if top := d.open[len(d.open)-1]; top != t.Name {
+			return nil, d.errorf(ErrMalformed, "element <%s> closed by </%s>", clip(qname(top)), clip(qname(t.Name)))
+		}
+		d.open = d.open[:len(d.open)-1]
+	}
+	return tok, nil
+}
+
+func qname(n xml.Name) string {
+	if n.Space == "" {
+		return n.Local
+	}
+	return n.Space + ":" + n.Local
+}
+
+// enter checks the structural limits for a start tag.
 func (d *Decoder) enter(t xml.StartElement) error {
-	d.depth++
-	if d.depth > d.lim.MaxDepth {
+	if len(d.open) > d.lim.MaxDepth {
 		return d.errorf(ErrLimit, "elements nested deeper than %d", d.lim.MaxDepth)
 	}
 	if len(t.Attr) > d.lim.MaxAttrs {
-		return d.errorf(ErrLimit, "element <%s> has %d attributes, more than %d", clip(t.Name.Local), len(t.Attr), d.lim.MaxAttrs)
+		return d.errorf(ErrLimit, "element <%s> has %d attributes, more than %d", clip(qname(t.Name)), len(t.Attr), d.lim.MaxAttrs)
 	}
 	for i, a := range t.Attr {
 		if len(a.Value) > d.lim.MaxAttrLen {
 			return d.errorf(ErrLimit, "attribute %s of <%s> is %d bytes long, more than %d",
-				clip(a.Name.Local), clip(t.Name.Local), len(a.Value), d.lim.MaxAttrLen)
+				clip(qname(a.Name)), clip(qname(t.Name)), len(a.Value), d.lim.MaxAttrLen)
 		}
 		for _, b := range t.Attr[:i] {
 			if b.Name == a.Name {
-				return d.errorf(ErrMalformed, "attribute %s repeated on <%s>", clip(a.Name.Local), clip(t.Name.Local))
+				return d.errorf(ErrMalformed, "attribute %s repeated on <%s>", clip(qname(a.Name)), clip(qname(t.Name)))
 			}
 		}
 	}
@@ -441,6 +475,7 @@ func (d *Decoder) fail(err error) error {
 
 func (d *Decoder) at(err error) error {
 	line, col := d.xd.InputPos()
+	col = max(col, 1) // encoding/xml's column can lag after it puts back a newline
 	e := &ParseError{Line: line, Column: col, Offset: d.xd.InputOffset(), Err: err}
 	if d.src.keep > 0 { // inside a <cdr>
 		e.CDR = d.count

@@ -127,7 +127,7 @@ func TestDecodeErrors(t *testing.T) {
 		msg  string // in the error text
 	}{
 		{"mismatched end tag", string(readFixtureBytes("malformed.xml")), cdr.Limits{}, cdr.ErrMalformed, "line 10, column 7 (byte 756), in <cdr> #2: malformed XML: element <event> closed by </cdr>"},
-		{"truncated", `<cdr guid="g"><event msg="x"/>`, cdr.Limits{}, cdr.ErrMalformed, "unexpected EOF"},
+		{"truncated", `<cdr guid="g"><event msg="x"/>`, cdr.Limits{}, cdr.ErrMalformed, "unexpected end of input inside <cdr>"},
 		{"text outside elements", `msg=%3Ccdr%3E`, cdr.Limits{}, cdr.ErrMalformed, "line 1, column 14 (byte 13): malformed XML: text outside any element"},
 		{"unknown entity", `<cdr guid="&nbsp;"/>`, cdr.Limits{}, cdr.ErrMalformed, "invalid character entity &nbsp;"},
 		{"billion laughs", laughs, cdr.Limits{}, cdr.ErrMalformed, "invalid character entity &lol2;"},
@@ -137,6 +137,8 @@ func TestDecodeErrors(t *testing.T) {
 		{"other encoding", `<?xml version="1.0" encoding="ISO-8859-1"?><cdr/>`, cdr.Limits{}, cdr.ErrMalformed, `encoding "ISO-8859-1" declared`},
 		{"not XML", `{"cdr": 1}`, cdr.Limits{}, cdr.ErrMalformed, "text outside any element"},
 		{"bad element name", `<cdr><1event/></cdr>`, cdr.Limits{}, cdr.ErrMalformed, "malformed XML"},
+		{"end tag without start", `<cdr/></cdrs>`, cdr.Limits{}, cdr.ErrMalformed, "unexpected end element </cdrs>"},
+		{"prefix differs in end tag", `<x:cdrs xmlns:x="u"><cdr/></y:cdrs>`, cdr.Limits{}, cdr.ErrMalformed, "element <x:cdrs> closed by </y:cdrs>"},
 		{"utc not an integer", `<cdr utc="yesterday"/>`, cdr.Limits{}, cdr.ErrInvalid, `attribute utc="yesterday" of <cdr> is not an integer`},
 		{"time not an integer", `<cdr><event time="1.5"/></cdr>`, cdr.Limits{}, cdr.ErrInvalid, `attribute time="1.5" of <event>`},
 		{"cause out of range", `<cdr><event cause="300"/></cdr>`, cdr.Limits{}, cdr.ErrInvalid, "not a Q.931 cause"},

@@ -31,7 +31,7 @@ func golden(t *testing.T, name string, v any) {
 }
 
 // readFixture returns the bytes of testdata/name.
-func readFixture(t *testing.T, name string) []byte {
+func readFixture(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name))
 	require.NoError(t, err)

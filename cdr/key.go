@@ -21,12 +21,13 @@ import (
 // XML requires) as follows:
 //
 //	element   = "<" name attribute* ">" content* "</" name ">"
-//	name      = local name, or "{" namespace "}" local name for a name in a namespace
+//	name      = the name as written: local name, or prefix ":" local name
 //	attribute = " " name "=" '"' escaped value '"'
 //	content   = element | escaped character data
 //
-// Attributes appear sorted by namespace, then local name; namespace
-// declarations (xmlns, xmlns:*) are left out. Character data made only of XML
+// Attributes appear sorted by prefix, then local name; namespace declarations
+// (xmlns, xmlns:*) are attributes like the others, so the form of a <cdr>
+// element does not depend on the document around it. Character data made only of XML
 // white space (space, tab, CR, LF) is left out; any other character data is
 // kept as it is. Comments, processing instructions and directives are left
 // out. Escaping replaces & < > " TAB LF CR by &amp; &lt; &gt; &quot; &#9;
@@ -70,13 +71,7 @@ func (w *canonWriter) reset() {
 func (w *canonWriter) start(t xml.StartElement) {
 	w.buf = append(w.buf, '<')
 	w.name(t.Name)
-	w.attrs = w.attrs[:0]
-	for _, a := range t.Attr {
-		if a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns") {
-			continue
-		}
-		w.attrs = append(w.attrs, a)
-	}
+	w.attrs = append(w.attrs[:0], t.Attr...)
 	slices.SortFunc(w.attrs, func(a, b xml.Attr) int {
 		if c := strings.Compare(a.Name.Space, b.Name.Space); c != 0 {
 			return c
@@ -111,9 +106,8 @@ func (w *canonWriter) text(b []byte) {
 
 func (w *canonWriter) name(n xml.Name) {
 	if n.Space != "" {
-		w.buf = append(w.buf, '{')
 		w.buf = append(w.buf, n.Space...)
-		w.buf = append(w.buf, '}')
+		w.buf = append(w.buf, ':')
 	}
 	w.buf = append(w.buf, n.Local...)
 }

@@ -32,7 +32,6 @@ func TestKeyCanonical(t *testing.T) {
 		{"white space in tags", `<cdr  guid = "g"  utc="1" cn="A &amp; B" ><user /><event msg="setup-from" time="0" conf="c" ></event ></cdr >`},
 		{"character references", `<cdr guid="&#103;" utc="1" cn="A &#x26; B"><user></user><event msg="setup-from" time="0" conf="c"></event></cdr>`},
 		{"comments and processing instructions", `<cdr guid="g" utc="1" cn="A &amp; B"><!-- x --><user/><?p?><event msg="setup-from" time="0" conf="c"/></cdr>`},
-		{"namespace prefix", `<cdr xmlns:p="urn:x" guid="g" utc="1" cn="A &amp; B"><user/><event msg="setup-from" time="0" conf="c"/></cdr>`},
 	}
 	differ := []struct{ name, in string }{
 		{"value", `<cdr guid="g" utc="2" cn="A &amp; B"><user/><event msg="setup-from" time="0" conf="c"/></cdr>`},
@@ -42,6 +41,7 @@ func TestKeyCanonical(t *testing.T) {
 		{"text", `<cdr guid="g" utc="1" cn="A &amp; B"><user>x</user><event msg="setup-from" time="0" conf="c"/></cdr>`},
 		{"white space inside a value", `<cdr guid="g" utc="1" cn="A  &amp; B"><user/><event msg="setup-from" time="0" conf="c"/></cdr>`},
 		{"value moved between attributes", `<cdr guid="g" utc="1" cn="A &amp;" dn=" B"><user/><event msg="setup-from" time="0" conf="c"/></cdr>`},
+		{"namespace declaration", `<cdr xmlns:p="urn:x" guid="g" utc="1" cn="A &amp; B"><user/><event msg="setup-from" time="0" conf="c"/></cdr>`},
 		{"namespace", `<cdr xmlns="urn:x" guid="g" utc="1" cn="A &amp; B"><user/><event msg="setup-from" time="0" conf="c"/></cdr>`},
 	}
 	want := keyOf(t, base)
@@ -60,4 +60,16 @@ func TestCanonicalForm(t *testing.T) {
 	got, err := cdr.CanonicalForm(strings.NewReader(in), cdr.Limits{})
 	require.NoError(t, err)
 	assert.Equal(t, `<cdr guid="g" id="i" utc="1"><event cn="a&quot;&lt;b&gt;&#9;" msg="x"></event>&#10; tail&#10;</cdr>`, string(got))
+}
+
+// TestKeyIndependentOfContext: a CDR has the same key inside its batch and
+// parsed alone from Raw, whatever the batch declares around it.
+func TestKeyIndependentOfContext(t *testing.T) {
+	in := `<x:cdrs xmlns:x="urn:x" xmlns="urn:d"><cdr guid="g"><x:event msg="m"/><event msg="n"/></cdr></x:cdrs>`
+	cdrs := decodeAll(t, []byte(in))
+	require.Len(t, cdrs, 1)
+	alone, err := cdr.Unmarshal(cdrs[0].Raw)
+	require.NoError(t, err)
+	assert.Equal(t, cdrs[0], alone)
+	assert.Len(t, alone.Events, 1, "a prefixed element is not a CDR event")
 }
