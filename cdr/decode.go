@@ -1,7 +1,6 @@
 package cdr
 
 import (
-	"bufio"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -65,8 +64,11 @@ type Decoder struct {
 	xd    *xml.Decoder
 	open  []xml.Name // open elements, as written (prefix, local name)
 	count int        // <cdr> elements started
-	err   error
-	canon canonWriter
+	// events collects the current CDR's events; copied out once at its end
+	// so that the CDR gets one exactly sized slice.
+	events []Event
+	err    error
+	canon  canonWriter
 }
 
 // NewDecoder returns a Decoder reading from r within lim. It reads r through
@@ -77,7 +79,7 @@ type Decoder struct {
 // a <cdr> element means the same inside its batch and on its own (Raw).
 func NewDecoder(r io.Reader, lim Limits) *Decoder {
 	d := &Decoder{lim: lim.withDefaults()}
-	d.src.br = bufio.NewReader(r)
+	d.src.r = r
 	d.src.max = d.lim.MaxBytes
 	d.xd = xml.NewDecoder(&d.src)
 	return d
@@ -156,8 +158,7 @@ const (
 // readCDR reads the <cdr> element whose start tag t began at byte start.
 func (d *Decoder) readCDR(c *CDR, t xml.StartElement, start int64) error {
 	*c = CDR{}
-	d.src.keep = d.lim.MaxCDRBytes
-	if err := d.src.checkKeep(); err != nil {
+	if err := d.src.startKeep(start, d.lim.MaxCDRBytes); err != nil {
 		return d.fail(err)
 	}
 	if err := d.cdrAttrs(c, t.Attr); err != nil {
@@ -170,6 +171,8 @@ func (d *Decoder) readCDR(c *CDR, t xml.StartElement, start int64) error {
 	}
 	base := len(d.open)
 	in := childOther
+	clear(d.events) // drop references into the previous CDR
+	d.events = d.events[:0]
 	for {
 		tok, err := d.token()
 		if err != nil {
@@ -192,8 +195,8 @@ func (d *Decoder) readCDR(c *CDR, t xml.StartElement, start int64) error {
 					c.User = &User{Pseudo: attr(t.Attr, "pseudo")}
 				case "event":
 					in = childEvent
-					c.Events = append(c.Events, Event{})
-					if err := d.eventAttrs(&c.Events[len(c.Events)-1], t.Attr); err != nil {
+					d.events = append(d.events, Event{})
+					if err := d.eventAttrs(&d.events[len(d.events)-1], t.Attr); err != nil {
 						return err
 					}
 				}
@@ -206,7 +209,7 @@ func (d *Decoder) readCDR(c *CDR, t xml.StartElement, start int64) error {
 						})
 					}
 				case childEvent:
-					eventChild(&c.Events[len(c.Events)-1], t)
+					eventChild(&d.events[len(d.events)-1], t)
 				}
 			}
 		case xml.EndElement:
@@ -227,7 +230,10 @@ func (d *Decoder) readCDR(c *CDR, t xml.StartElement, start int64) error {
 func (d *Decoder) finishCDR(c *CDR, start int64, hashing bool) error {
 	end := d.xd.InputOffset()
 	c.Raw = append([]byte(nil), d.src.bytes(start, end)...)
-	d.src.keep = 0
+	if len(d.events) > 0 {
+		c.Events = append([]Event(nil), d.events...)
+	}
+	d.src.stopKeep()
 	if hashing {
 		c.Key = d.canon.key()
 	}
@@ -501,35 +507,101 @@ func isSpace(b []byte) bool {
 	return true
 }
 
-// source feeds the XML decoder byte by byte, enforces the byte limits and
-// keeps the bytes read since the last discard, so that the exact text of a
-// <cdr> element can be cut out by offset.
+// source feeds the XML decoder byte by byte from its own buffer, which holds
+// every byte from offset base on, so that the exact text of a <cdr> element
+// can be cut out by offset without copying byte by byte. It enforces the byte
+// limits through a window: the fast path of ReadByte only checks pos < lim.
 type source struct {
-	br      *bufio.Reader
-	n, max  int64  // bytes read, and the limit
-	buf     []byte // bytes from offset base on
-	base    int64
-	keep    int // when > 0, buf may hold at most keep bytes (inside a <cdr>)
-	readErr error
+	r       io.Reader
+	buf     []byte // bytes from offset base on; buf[pos:] not consumed yet
+	pos     int
+	lim     int   // ReadByte may hand out buf[pos:lim] without further checks
+	base    int64 // offset of buf[0]
+	drop    int64 // bytes before this offset are no longer needed
+	max     int64 // limit on the whole input
+	keep    int   // when > 0, a <cdr> started at keepFrom may hold at most keep bytes
+	from    int64
+	err     error // sticky error of r
+	readErr error // the error of r that was not io.EOF
 }
 
 func (s *source) ReadByte() (byte, error) {
-	if s.n >= s.max {
-		if _, err := s.br.Peek(1); err != nil {
-			return 0, s.readError(err)
+	if s.pos < s.lim {
+		b := s.buf[s.pos]
+		s.pos++
+		return b, nil
+	}
+	return s.slow()
+}
+
+// slow refills the buffer or says which limit was reached.
+func (s *source) slow() (byte, error) {
+	if s.pos == len(s.buf) {
+		if err := s.fill(); err != nil {
+			return 0, err
 		}
+	}
+	off := s.base + int64(s.pos)
+	if off >= s.max {
 		return 0, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, s.max)
 	}
-	b, err := s.br.ReadByte()
-	if err != nil {
-		return 0, s.readError(err)
-	}
-	s.n++
-	s.buf = append(s.buf, b)
-	if err := s.checkKeep(); err != nil {
+	if err := s.checkKeep(off); err != nil {
 		return 0, err
 	}
+	s.window()
+	b := s.buf[s.pos]
+	s.pos++
 	return b, nil
+}
+
+// checkKeep fails when the byte at offset off would make the current <cdr>
+// longer than allowed.
+func (s *source) checkKeep(off int64) error {
+	if s.keep > 0 && off-s.from >= int64(s.keep) {
+		return fmt.Errorf("%w: <cdr> element longer than %d bytes", ErrTooLarge, s.keep)
+	}
+	return nil
+}
+
+// window sets lim to the end of the buffered bytes within the limits.
+func (s *source) window() {
+	end := int64(len(s.buf))
+	end = min(end, s.max-s.base)
+	if s.keep > 0 {
+		end = min(end, s.from+int64(s.keep)-s.base)
+	}
+	s.lim = int(max(end, int64(s.pos)))
+}
+
+// fill reads more input into the buffer, first dropping what is not needed.
+func (s *source) fill() error {
+	if s.err != nil {
+		return s.err
+	}
+	if n := int(s.drop - s.base); n > 0 {
+		s.buf = s.buf[:copy(s.buf, s.buf[n:])]
+		s.pos -= n
+		s.base = s.drop
+	}
+	if cap(s.buf)-len(s.buf) < 512 {
+		s.buf = append(s.buf, make([]byte, 4096)...)[:len(s.buf)]
+	}
+	for {
+		n, err := s.r.Read(s.buf[len(s.buf):cap(s.buf)])
+		s.buf = s.buf[:len(s.buf)+n]
+		if err != nil {
+			s.err = err
+			if err != io.EOF {
+				s.readErr = err
+			}
+		}
+		if n > 0 {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
 }
 
 // Read is never called by encoding/xml, which prefers ReadByte; it exists so
@@ -545,31 +617,23 @@ func (s *source) Read(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func (s *source) readError(err error) error {
-	if err != io.EOF {
-		s.readErr = err
-	}
-	return err
+// discard lets the bytes before offset off go.
+func (s *source) discard(off int64) { s.drop = off }
+
+// startKeep bounds the <cdr> element starting at offset from.
+func (s *source) startKeep(from int64, keep int) error {
+	s.from, s.keep = from, keep
+	s.window()
+	return s.checkKeep(s.base + int64(s.pos) - 1)
 }
 
-func (s *source) checkKeep() error {
-	if s.keep > 0 && len(s.buf) > s.keep {
-		return fmt.Errorf("%w: <cdr> element longer than %d bytes", ErrTooLarge, s.keep)
-	}
-	return nil
+// stopKeep lifts the bound of the finished <cdr> element.
+func (s *source) stopKeep() {
+	s.keep = 0
+	s.window()
 }
 
-// discard drops the bytes before offset off.
-func (s *source) discard(off int64) {
-	n := int(off - s.base)
-	if n <= 0 {
-		return
-	}
-	s.buf = s.buf[:copy(s.buf, s.buf[n:])]
-	s.base = off
-}
-
-// bytes returns the kept bytes between offsets from and to.
+// bytes returns the buffered bytes between offsets from and to.
 func (s *source) bytes(from, to int64) []byte {
 	return s.buf[from-s.base : to-s.base]
 }
