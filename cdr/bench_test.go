@@ -21,27 +21,16 @@ func BenchmarkParseCorrelate(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	var n int
 	for b.Loop() {
-		d := cdr.NewDecoder(bytes.NewReader(data), cdr.Limits{})
 		byConf := map[string][]cdr.CDR{}
 		var order []string
-		n = 0
-		for {
-			var c cdr.CDR
-			err := d.Decode(&c)
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				b.Fatal(err)
-			}
-			n++
+		n = eachCDR(b, data, func(c *cdr.CDR) {
 			for _, conf := range c.Confs() {
 				if _, ok := byConf[conf]; !ok {
 					order = append(order, conf)
 				}
-				byConf[conf] = append(byConf[conf], c)
+				byConf[conf] = append(byConf[conf], *c)
 			}
-		}
+		})
 		for _, conf := range order {
 			info := cdr.Resolve(cdr.Recording{Conf: conf, Uploaded: uploaded}, byConf[conf], pol, uploaded)
 			if info.State != cdr.StateAttached {
@@ -59,21 +48,26 @@ func BenchmarkDecode(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	var n int
 	for b.Loop() {
-		d := cdr.NewDecoder(bytes.NewReader(data), cdr.Limits{})
-		n = 0
-		for {
-			var c cdr.CDR
-			err := d.Decode(&c)
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				b.Fatal(err)
-			}
-			n++
-		}
+		n = eachCDR(b, data, func(*cdr.CDR) {})
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "CDRs/s")
+}
+
+// eachCDR decodes data, calls fn for each CDR and returns how many there
+// were.
+func eachCDR(b *testing.B, data []byte, fn func(*cdr.CDR)) int {
+	d := cdr.NewDecoder(bytes.NewReader(data), cdr.Limits{})
+	for n := 0; ; n++ {
+		var c cdr.CDR
+		err := d.Decode(&c)
+		if err == io.EOF {
+			return n
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		fn(&c)
+	}
 }
 
 // plainCDR is what a plain encoding/xml Unmarshal of the same documents
