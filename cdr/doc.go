@@ -40,6 +40,15 @@
 // or that no CDR has arrived yet. It is pure: time and the user directory are
 // inputs.
 //
+// # Attaching to recordings
+//
+// Whichever of a recording and its CDRs comes second attaches. The recordings
+// service calls [Service.Resolve] with the recording's facts when its upload
+// completes, again when a [Listener] hears that CDRs of its conference were
+// stored, and at [CallInfo].Recheck; [StatePending] becomes [StateNoCDR] once
+// [Policy].NoCDRWait has passed since the upload completed, and a late CDR
+// still turns it into [StateAttached].
+//
 // # Intake
 //
 // [Service.Ingest] parses, de-duplicates and durably stores a body of CDRs
