@@ -1,0 +1,98 @@
+package recordings
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// LicenseSnapshotKey is the setting key under which the licence engine's
+// snapshot is persisted.
+const LicenseSnapshotKey = "licensing.snapshot"
+
+// observe feeds a recording event to the licence engine and applies what it
+// decided. Pending recordings (owner not known yet) are fed only once their
+// owner is known, as the licensing rules ask.
+func (s *Service) observe(ctx context.Context, ev LicenseEvent) {
+	if s.lic == nil {
+		return
+	}
+	s.licMu.Lock()
+	d, err := s.lic.Observe(s.clock.Now(), ev)
+	s.licMu.Unlock()
+	if err != nil {
+		s.logLic.Error("licence engine refused an event", "event", ev.Kind, "recording", ev.RecordingID, "err", err)
+		return
+	}
+	if err := s.ApplyLicenseDecisions(ctx, d); err != nil {
+		s.logLic.Error("applying licence decisions", "err", err)
+	}
+}
+
+// ApplyLicenseDecisions applies decisions of the licence engine: it marks
+// recordings accessible or unlicensed, persists the engine's snapshot, and
+// deletes the recordings due (never protected ones; audited). The server
+// calls it with the decisions of the events it feeds the engine itself
+// (licence count, users, group).
+func (s *Service) ApplyLicenseDecisions(ctx context.Context, d LicenseDecisions) error {
+	if s.lic == nil {
+		return nil
+	}
+	s.licMu.Lock()
+	snap, err := s.lic.Snapshot()
+	s.licMu.Unlock()
+	if err != nil {
+		return fmt.Errorf("licence engine snapshot: %w", err)
+	}
+	err = s.store.Update(ctx, func(tx Tx) error {
+		for _, c := range d.Access {
+			r, err := tx.Recording(c.RecordingID)
+			if ErrorCode(err) == NotFound {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if r.Unlicensed == !c.Accessible {
+				continue
+			}
+			r.Unlicensed = !c.Accessible
+			if err := tx.PutRecording(r); err != nil {
+				return err
+			}
+		}
+		return tx.PutSetting(LicenseSnapshotKey, string(snap))
+	})
+	if err != nil {
+		return internal(err, "applying licence decisions")
+	}
+	for _, c := range d.Access {
+		s.logLic.Debug("access changed", "recording", c.RecordingID, "accessible", c.Accessible)
+	}
+	var errs []error
+	for _, id := range d.Delete {
+		err := s.deleteRecording(ctx, SystemActor(), id, ActionLicenseDelete, "unlicensed for 24 h in group mode")
+		switch ErrorCode(err) {
+		case "", NotFound:
+		case Protected:
+			s.logLic.Warn("licence engine asked to delete a protected recording; kept", "recording", id)
+		default:
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// applyLicenseDue applies the deletions due as time passed.
+func (s *Service) applyLicenseDue(ctx context.Context) (int, error) {
+	if s.lic == nil {
+		return 0, nil
+	}
+	s.licMu.Lock()
+	d := s.lic.Due(s.clock.Now())
+	s.licMu.Unlock()
+	if len(d.Access) == 0 && len(d.Delete) == 0 {
+		return 0, nil
+	}
+	return len(d.Delete), s.ApplyLicenseDecisions(ctx, d)
+}
