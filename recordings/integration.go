@@ -43,10 +43,10 @@ type LicenseEventKind string
 
 // Recording events fed to the Licenser.
 const (
-	LicenseRecordingCreated LicenseEventKind = "created"  // with Owner ("" for none yet) and Created
-	LicenseOwnerSet         LicenseEventKind = "owner"    // Owner changed
-	LicenseProtected        LicenseEventKind = "protect"  // Protected changed
-	LicenseDeleted          LicenseEventKind = "deleted"  // the recording is gone
+	LicenseRecordingCreated LicenseEventKind = "created" // with Owner ("" for none yet) and Created
+	LicenseOwnerSet         LicenseEventKind = "owner"   // Owner changed
+	LicenseProtected        LicenseEventKind = "protect" // Protected changed
+	LicenseDeleted          LicenseEventKind = "deleted" // the recording is gone
 )
 
 // LicenseEvent is one change of a recording the licence engine must know.

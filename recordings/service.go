@@ -169,7 +169,9 @@ func (s *Service) Start(ctx context.Context) error {
 	for range s.workers {
 		s.wg.Go(func() { s.work(runCtx) })
 	}
-	s.wg.Go(func() { s.every(runCtx, s.retentionInterval, func(ctx context.Context) { _, _ = s.SweepRetention(ctx) }) })
+	s.wg.Go(func() {
+		s.every(runCtx, s.retentionInterval, func(ctx context.Context) { _, _ = s.SweepRetention(ctx) })
+	})
 	s.wg.Go(func() { s.every(runCtx, s.callInfoInterval, func(ctx context.Context) { _, _ = s.SweepCallInfo(ctx) }) })
 	return nil
 }
