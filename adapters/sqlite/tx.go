@@ -252,4 +252,3 @@ func (t *sqlTx) Recordings(q recordings.Query) ([]*recordings.Recording, error) 
 	}
 	return out, translate(rows.Err())
 }
-
