@@ -196,6 +196,10 @@ func (s *Service) convert(ctx context.Context, id string) {
 		log.Warn("conversion failed", "err", convErr)
 		return
 	}
+	if !keepWAV {
+		log.Debug("conversion discarded: the recording was deleted or its pcap replaced meanwhile")
+		return
+	}
 	log.Info("converted", "codecs", media.Codecs, "duration", media.Duration, "warnings", len(media.Warnings))
 	s.resolveCallInfo(context.WithoutCancel(ctx), id)
 }
