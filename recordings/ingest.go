@@ -138,7 +138,7 @@ func (s *Service) beginUpload(ctx context.Context, name string) (Upload, error) 
 			return err
 		}
 		up.RecordingID = r.ID
-		up.BlobKey = "pcap/" + r.ID + "/" + up.ID + ".pcap"
+		up.BlobKey = "pcap/" + r.ID + "." + up.ID + ".pcap" // flat: no directory to create and fsync per upload
 		return tx.PutUpload(up)
 	})
 	return up, err

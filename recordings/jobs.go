@@ -145,7 +145,7 @@ func (s *Service) convert(ctx context.Context, id string) {
 	}
 	log := s.logConv.With("recording", id, "file", rec.FileName)
 	log.Debug("converting", "pcap", rec.PCAP.Key, "size", rec.PCAP.Size)
-	wavKey := "wav/" + id + "/" + newID() + ".wav"
+	wavKey := "wav/" + id + "." + newID() + ".wav"
 	media, info, convErr := s.convertBlob(ctx, rec.PCAP.Key, wavKey)
 	if ctx.Err() != nil {
 		log.Info("conversion interrupted; it resumes at the next start")

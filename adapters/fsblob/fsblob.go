@@ -177,10 +177,10 @@ func (s *Store) promote(f *os.File, key string) error {
 	if err != nil {
 		return storageErr(err, "rename")
 	}
-	if err := syncDir(filepath.Dir(final)); err != nil {
-		return err
-	}
-	return syncDir(s.staging)
+	// Syncing the target directory makes the rename durable; the staging
+	// entry's removal needs no sync of its own: at worst a crash leaves a
+	// stale staging file that the next writer of the key truncates.
+	return syncDir(filepath.Dir(final))
 }
 
 // mkdirs creates dir and its missing parents below s.blobs, fsyncing each
