@@ -7,7 +7,7 @@
 //	staging/<key, / as ~> blobs being written
 //
 // A writer streams into its staging file; Commit fsyncs it, renames it into
-// place and fsyncs both directories, so a blob is either absent or complete
+// place and fsyncs its directory, so a blob is either absent or complete
 // and durable, and an existing blob is replaced atomically. A staging file
 // left by a crash stays until Recover (recordings.BlobRecoverer) commits it
 // or a new writer of the same key truncates it. A full disk fails writes
