@@ -33,11 +33,17 @@ type stack struct {
 // newStack serves a service on real SQLite and files under /Files/.
 func newStack(t testing.TB, maxUpload int64, opts webdav.Options) *stack {
 	t.Helper()
+	return newStackAt(t, filepath.Join(t.TempDir(), "files"), maxUpload, opts)
+}
+
+// newStackAt is newStack with the blobs in blobDir.
+func newStackAt(t testing.TB, blobDir string, maxUpload int64, opts webdav.Options) *stack {
+	t.Helper()
 	dir := t.TempDir()
 	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "callrec.db"), sqlite.Options{})
 	require.NoError(t, err)
 	t.Cleanup(func() { db.Close() })
-	fs, err := fsblob.New(filepath.Join(dir, "files"))
+	fs, err := fsblob.New(blobDir)
 	require.NoError(t, err)
 	disk := recordingstest.NewFullDisk(fs, 1<<40)
 	svc, err := recordings.New(recordings.Config{Store: db, Blobs: disk, Converter: &recordingstest.Converter{},
