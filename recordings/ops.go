@@ -83,13 +83,10 @@ func (s *Service) List(ctx context.Context, a Actor, f Filter) (Page, error) {
 	q := Query{
 		Owner: f.Owner, Text: f.Text, From: f.From, To: f.To, Direction: f.Direction,
 		MinDuration: f.MinDuration, MaxDuration: f.MaxDuration, Status: f.Status,
-		Limit: f.Limit,
 	}
-	switch {
-	case q.Limit == 0:
-		q.Limit = DefaultPageSize
-	case q.Limit < 0 || q.Limit > MaxPageSize:
-		return Page{}, Errorf(Invalid, "limit must be 1 to %d", MaxPageSize)
+	var err error
+	if q.Limit, err = pageLimit(f.Limit); err != nil {
+		return Page{}, err
 	}
 	if !q.Direction.Valid() {
 		return Page{}, Errorf(Invalid, "unknown direction %q", q.Direction)
@@ -114,24 +111,44 @@ func (s *Service) List(ctx context.Context, a Actor, f Filter) (Page, error) {
 		}
 		q.After = &c
 	}
-	want := q.Limit
-	q.Limit++
-	var recs []*Recording
-	err := s.store.View(ctx, func(tx Tx) error {
-		var err error
-		recs, err = tx.Recordings(q)
-		return err
+	recs, more, err := fetchPage(ctx, s.store, q.Limit, func(tx Tx, n int) ([]*Recording, error) {
+		q.Limit = n
+		return tx.Recordings(q)
 	})
 	if err != nil {
 		return Page{}, internal(err, "listing recordings")
 	}
 	p := Page{Recordings: recs}
-	if len(recs) > want {
-		p.Recordings = recs[:want]
-		last := recs[want-1]
+	if more {
+		last := recs[len(recs)-1]
 		p.Next = encodeCursor(Cursor{Start: last.Start, ID: last.ID})
 	}
 	return p, nil
+}
+
+// pageLimit validates a requested page size (0: the default).
+func pageLimit(n int) (int, error) {
+	switch {
+	case n == 0:
+		return DefaultPageSize, nil
+	case n < 0 || n > MaxPageSize:
+		return 0, Errorf(Invalid, "limit must be 1 to %d", MaxPageSize)
+	}
+	return n, nil
+}
+
+// fetchPage reads limit items through fetch, asking for one more to learn
+// whether a next page exists.
+func fetchPage[T any](ctx context.Context, st Store, limit int, fetch func(tx Tx, n int) ([]T, error)) (items []T, more bool, err error) {
+	err = st.View(ctx, func(tx Tx) error {
+		var err error
+		items, err = fetch(tx, limit+1)
+		return err
+	})
+	if len(items) > limit {
+		return items[:limit], true, err
+	}
+	return items, false, err
 }
 
 func encodeCursor(c Cursor) string {
@@ -409,12 +426,10 @@ func (s *Service) AuditLog(ctx context.Context, a Actor, f AuditFilter) (AuditPa
 	if err := checkActor(a); err != nil {
 		return AuditPage{}, err
 	}
-	q := AuditQuery{RecordingID: f.RecordingID, Limit: f.Limit}
-	switch {
-	case q.Limit == 0:
-		q.Limit = DefaultPageSize
-	case q.Limit < 0 || q.Limit > MaxPageSize:
-		return AuditPage{}, Errorf(Invalid, "limit must be 1 to %d", MaxPageSize)
+	q := AuditQuery{RecordingID: f.RecordingID}
+	var err error
+	if q.Limit, err = pageLimit(f.Limit); err != nil {
+		return AuditPage{}, err
 	}
 	if f.Cursor != "" {
 		id, err := strconv.ParseInt(f.Cursor, 10, 64)
@@ -427,21 +442,16 @@ func (s *Service) AuditLog(ctx context.Context, a Actor, f AuditFilter) (AuditPa
 		name := a.Name
 		q.Owner = &name
 	}
-	want := q.Limit
-	q.Limit++
-	var es []AuditEntry
-	err := s.store.View(ctx, func(tx Tx) error {
-		var err error
-		es, err = tx.Audit(q)
-		return err
+	es, more, err := fetchPage(ctx, s.store, q.Limit, func(tx Tx, n int) ([]AuditEntry, error) {
+		q.Limit = n
+		return tx.Audit(q)
 	})
 	if err != nil {
 		return AuditPage{}, internal(err, "reading the audit log")
 	}
 	p := AuditPage{Entries: es}
-	if len(es) > want {
-		p.Entries = es[:want]
-		p.Next = strconv.FormatInt(es[want-1].ID, 10)
+	if more {
+		p.Next = strconv.FormatInt(es[len(es)-1].ID, 10)
 	}
 	return p, nil
 }
