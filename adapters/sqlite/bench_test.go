@@ -33,7 +33,7 @@ func benchDB(b *testing.B) string {
 	b.Helper()
 	ms, err := sqlite.Migrations()
 	require.NoError(b, err)
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("callrec-bench-%d-v%d.db", *benchRows, len(ms)))
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("callrec-bench-%d-v%d-d2.db", *benchRows, len(ms)))
 	if _, err := os.Stat(path); err == nil {
 		return path
 	}
@@ -45,11 +45,11 @@ func benchDB(b *testing.B) string {
 	db, err := sqlite.Open(ctx, tmp, sqlite.Options{})
 	require.NoError(b, err)
 	const batch = 20000
-	span := int64(2 * 365 * 24 * time.Hour)
+	step := 2 * 365 * 24 * time.Hour / time.Duration(*benchRows) // spread over two years
 	for i := 0; i < *benchRows; i += batch {
 		require.NoError(b, db.Update(ctx, func(tx recordings.Tx) error {
 			for j := i; j < min(i+batch, *benchRows); j++ {
-				start := benchEpoch.Add(time.Duration(int64(j) * span / int64(*benchRows)))
+				start := benchEpoch.Add(time.Duration(j) * step)
 				name := fmt.Sprintf("%032x-009033302ab1-%d--u%d-phone.pcap", j, j, j%benchOwners)
 				r := &recordings.Recording{
 					ID: fmt.Sprintf("%016x", j), FileName: name, Name: recordings.ParseFileName(name),
@@ -59,7 +59,7 @@ func benchDB(b *testing.B) string {
 					Status: recordings.StatusReady, CallState: recordings.CallCDR,
 					Owner: fmt.Sprintf("u%d", j%benchOwners), RemoteName: fmt.Sprintf("Caller %d", j%7919),
 					RemoteNumber: fmt.Sprintf("+4930%07d", j%9999991), Direction: recordings.DirectionIn,
-					Start: start, Unlicensed: j%50 == 0,
+					Start: start, Unlicensed: (j/benchOwners)%50 == 0, // 2% of every owner's
 					Media: recordings.Media{Codecs: []string{"PCMA"}, Duration: time.Duration(j%600) * time.Second},
 				}
 				if err := tx.PutRecording(r); err != nil {
