@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/f0fce437/callrec/pcapio"
 	"github.com/f0fce437/callrec/recordings"
 )
 
@@ -97,11 +98,11 @@ func (w *budgetWriter) Seek(off int64, whence int) (int64, error) {
 }
 
 // Converter is a stand-in for the real pcap → WAV pipeline, for tests of
-// the service that must not depend on it. It decodes no audio: it walks the
-// records of a classic pcap and writes a WAV of 20 ms of silence per record
-// (8 kHz, mono, 16 bit). A body that is not a pcap fails; a pcap cut short
-// converts as far as its records are whole, with a warning. It is safe for
-// concurrent use.
+// the service that must not depend on it. It decodes no audio: it reads the
+// capture with pcapio and writes a WAV of 20 ms of silence per UDP datagram
+// (8 kHz, mono, 16 bit). A body that is not a capture fails; a capture cut
+// short converts as far as its records are whole, with the warning
+// "capture cut short". It is safe for concurrent use.
 type Converter struct {
 	// Before, when set, runs first; an error from it fails the conversion.
 	// Tests use it to block or count conversions.
@@ -117,49 +118,37 @@ func (c *Converter) Convert(ctx context.Context, src io.ReadSeeker, dst io.Write
 			return recordings.Media{}, err
 		}
 	}
-	var gh [24]byte
-	if _, err := io.ReadFull(src, gh[:]); err != nil {
-		return recordings.Media{}, errors.New("not a pcap: shorter than a pcap header")
-	}
-	var bo binary.ByteOrder
-	switch binary.LittleEndian.Uint32(gh[:4]) {
-	case 0xa1b2c3d4:
-		bo = binary.LittleEndian
-	case 0xd4c3b2a1:
-		bo = binary.BigEndian
-	default:
-		return recordings.Media{}, errors.New("not a pcap: bad magic number")
+	rd, err := pcapio.NewReader(src)
+	if err != nil {
+		return recordings.Media{}, err
 	}
 	var m recordings.Media
+	var p pcapio.Packet
 	packets := int64(0)
 	for {
-		var rh [16]byte
-		_, err := io.ReadFull(src, rh[:])
+		err := rd.Next(&p)
 		if err == io.EOF {
 			break
 		}
+		if errors.Is(err, pcapio.ErrTruncated) {
+			m.Warnings = append(m.Warnings, "capture cut short")
+			break
+		}
 		if err != nil {
-			m.Warnings = append(m.Warnings, "capture cut short")
-			break
+			return recordings.Media{}, err
 		}
-		incl := int64(bo.Uint32(rh[8:12]))
-		if incl > 1<<18 {
-			return recordings.Media{}, errors.New("not a pcap: record too large")
-		}
-		if _, err := io.CopyN(io.Discard, src, incl); err != nil {
-			m.Warnings = append(m.Warnings, "capture cut short")
-			break
+		if p.Proto != pcapio.UDP {
+			continue
 		}
 		if packets == 0 {
-			m.CaptureStart = time.Unix(int64(bo.Uint32(rh[0:4])), int64(bo.Uint32(rh[4:8]))*1000).UTC()
+			m.CaptureStart = p.Time.UTC()
 		}
 		packets++
 	}
 	if packets == 0 {
-		return recordings.Media{}, errors.New("no packets")
+		return recordings.Media{}, errors.New("no UDP packets in the capture")
 	}
-	samples := packets * 160
-	if err := writeSilentWAV(dst, samples); err != nil {
+	if err := writeSilentWAV(dst, packets*160); err != nil {
 		return recordings.Media{}, err
 	}
 	m.Codecs = []string{"PCMA"}
@@ -204,50 +193,34 @@ func writeSilentWAV(w io.WriteSeeker, samples int64) error {
 }
 
 // WritePCAP writes a classic pcap (Ethernet, IPv4, UDP to port 16386) of n
-// records of 172 bytes of RTP-sized payload, 20 ms apart from start: a
-// fixture the stand-in Converter accepts. It returns the bytes written.
+// datagrams of 172 bytes of RTP-sized payload, 20 ms apart from start,
+// with pcapio's fixture writer: 230 bytes per record after a 24-byte
+// header. It returns the bytes written.
 func WritePCAP(w io.Writer, start time.Time, n int) (int64, error) {
-	var total int64
-	gh := make([]byte, 24)
-	binary.LittleEndian.PutUint32(gh[0:], 0xa1b2c3d4)
-	binary.LittleEndian.PutUint16(gh[4:], 2)
-	binary.LittleEndian.PutUint16(gh[6:], 4)
-	binary.LittleEndian.PutUint32(gh[16:], 65535)
-	binary.LittleEndian.PutUint32(gh[20:], 1) // Ethernet
-	m, err := w.Write(gh)
-	total += int64(m)
+	cw := &countingWriter{w: w}
+	pw, err := pcapio.NewWriter(cw, pcapio.WriterOptions{FrameOptions: pcapio.FrameOptions{LinkType: pcapio.LinkEthernet}})
 	if err != nil {
-		return total, err
+		return cw.n, err
 	}
-	src, dst := netip.MustParseAddr("192.0.2.1").As4(), netip.MustParseAddr("192.0.2.2").As4()
-	const payload = 172
-	frame := make([]byte, 14+20+8+payload)
-	frame[12], frame[13] = 0x08, 0x00
-	ip := frame[14:]
-	ip[0] = 0x45
-	binary.BigEndian.PutUint16(ip[2:], uint16(20+8+payload))
-	ip[8], ip[9] = 64, 17
-	copy(ip[12:16], src[:])
-	copy(ip[16:20], dst[:])
-	udp := ip[20:]
-	binary.BigEndian.PutUint16(udp[0:], 16386)
-	binary.BigEndian.PutUint16(udp[2:], 16386)
-	binary.BigEndian.PutUint16(udp[4:], uint16(8+payload))
-	rh := make([]byte, 16)
+	src := netip.MustParseAddrPort("192.0.2.1:16386")
+	dst := netip.MustParseAddrPort("192.0.2.2:16386")
+	payload := make([]byte, 172)
 	for i := range n {
-		t := start.Add(time.Duration(i) * 20 * time.Millisecond)
-		binary.LittleEndian.PutUint32(rh[0:], uint32(t.Unix()))
-		binary.LittleEndian.PutUint32(rh[4:], uint32(t.Nanosecond()/1000))
-		binary.LittleEndian.PutUint32(rh[8:], uint32(len(frame)))
-		binary.LittleEndian.PutUint32(rh[12:], uint32(len(frame)))
-		udp[8] = byte(i) // vary the payload a little
-		for _, b := range [][]byte{rh, frame} {
-			m, err := w.Write(b)
-			total += int64(m)
-			if err != nil {
-				return total, err
-			}
+		payload[0] = byte(i) // vary the payload a little
+		if err := pw.WriteUDP(start.Add(time.Duration(i)*20*time.Millisecond), src, dst, payload); err != nil {
+			return cw.n, err
 		}
 	}
-	return total, nil
+	return cw.n, nil
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
