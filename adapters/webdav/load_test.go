@@ -20,6 +20,7 @@ import (
 
 	"github.com/f0fce437/callrec/adapters/webdav"
 	"github.com/f0fce437/callrec/recordings"
+	"github.com/f0fce437/callrec/recordings/recordingstest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -136,6 +137,12 @@ func BenchmarkConcurrentChunkedUploads(b *testing.B) {
 	}
 	b.Run("callrec", func(b *testing.B) {
 		s := newStack(b, 0, webdav.Options{})
+		run(b, func(i int) string { return s.srv.URL + "/recordings/Files/" + uploadName(i) })
+	})
+	// Ingest alone: the conversions wait until the uploads are done.
+	b.Run("callrec/ingest-only", func(b *testing.B) {
+		hold := &recordingstest.Converter{Before: func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }}
+		s := newStackAt(b, filepath.Join(b.TempDir(), "files"), 0, webdav.Options{}, hold)
 		run(b, func(i int) string { return s.srv.URL + "/recordings/Files/" + uploadName(i) })
 	})
 	b.Run("peer=fsync-file", func(b *testing.B) {

@@ -24,7 +24,7 @@ func TestRealDiskFull(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = exec.Command("umount", mnt).Run() })
 
-	s := newStackAt(t, filepath.Join(mnt, "files"), 0, webdav.Options{})
+	s := newStackAt(t, filepath.Join(mnt, "files"), 0, webdav.Options{}, nil)
 	resp := put(t, s.srv.Client(), s.srv.URL+"/recordings/Files/"+name, pcapBytes(t, 8000), true) // ~1.8 MB
 	assert.Equal(t, http.StatusInsufficientStorage, resp.StatusCode)
 

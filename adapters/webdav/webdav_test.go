@@ -33,11 +33,12 @@ type stack struct {
 // newStack serves a service on real SQLite and files under /Files/.
 func newStack(t testing.TB, maxUpload int64, opts webdav.Options) *stack {
 	t.Helper()
-	return newStackAt(t, filepath.Join(t.TempDir(), "files"), maxUpload, opts)
+	return newStackAt(t, filepath.Join(t.TempDir(), "files"), maxUpload, opts, nil)
 }
 
-// newStackAt is newStack with the blobs in blobDir.
-func newStackAt(t testing.TB, blobDir string, maxUpload int64, opts webdav.Options) *stack {
+// newStackAt is newStack with the blobs in blobDir and, when conv is not
+// nil, its converter.
+func newStackAt(t testing.TB, blobDir string, maxUpload int64, opts webdav.Options, conv recordings.Converter) *stack {
 	t.Helper()
 	dir := t.TempDir()
 	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "callrec.db"), sqlite.Options{})
@@ -46,7 +47,10 @@ func newStackAt(t testing.TB, blobDir string, maxUpload int64, opts webdav.Optio
 	fs, err := fsblob.New(blobDir)
 	require.NoError(t, err)
 	disk := recordingstest.NewFullDisk(fs, 1<<40)
-	svc, err := recordings.New(recordings.Config{Store: db, Blobs: disk, Converter: &recordingstest.Converter{},
+	if conv == nil {
+		conv = &recordingstest.Converter{}
+	}
+	svc, err := recordings.New(recordings.Config{Store: db, Blobs: disk, Converter: conv,
 		MaxUploadSize: maxUpload, Workers: 2, Tracer: recordings.NewTracing(slog.DiscardHandler)})
 	require.NoError(t, err)
 	require.NoError(t, svc.Start(context.Background()))
