@@ -42,6 +42,8 @@ func Wrap(err error, code Code, message string) *Error {
 	return &Error{Code: code, Message: message, Err: err}
 }
 
+// Error returns the message and the cause, for logs; show ErrorMessage to
+// clients instead.
 func (e *Error) Error() string {
 	if e.Err == nil {
 		return e.Message
