@@ -1,0 +1,52 @@
+// Package g729 decodes ITU-T G.729 speech (CS-ACELP, 8 kbit/s) with the
+// comfort-noise generation of Annex B, bit-exactly as the Recommendation's
+// normative fixed-point description does.
+//
+// The package is self-contained (it does not import rtpcodec) so that
+// rtpcodec's default registry can import it. A *Decoder satisfies
+// rtpcodec.Decoder and rtpcodec.ComfortNoiser structurally:
+//
+//   - Decode takes one RTP payload (RFC 3551 §4.5.6): N 10-byte speech frames,
+//     optionally followed by one 2-byte SID frame;
+//   - Conceal runs erased frames through the Recommendation's bad-frame path;
+//   - Untransmitted produces the comfort noise of Annex B for frames the
+//     sender did not transmit (DTX).
+//
+// The frame-level API (DecodeFrame, and SerialReader for the ITU serial
+// bit-stream format of the test vectors) distinguishes speech, SID,
+// untransmitted and erased frames explicitly.
+//
+// # Structure
+//
+// The decoder is a pipeline of named stages, each in its own file:
+// bit-stream unpacking and the pitch parity check (bitstream.go), LSP
+// decoding with MA prediction and stability enforcement, interpolation and
+// LSP→LPC conversion (lsp.go), the adaptive codebook with 1/3-resolution
+// fractional pitch (pitch.go), the algebraic fixed codebook (acelp.go), gain
+// decoding with MA gain prediction (gain.go), the synthesis filter with its
+// overflow rescaling (synth.go), the post-filter (postfilter.go), the
+// high-pass post-processing (postproc.go) and Annex B's SID decoding and
+// comfort-noise excitation (cng.go). The saturating 16/32-bit operators of
+// the fixed-point description are in basicop.go and the normative tables in
+// tables.go.
+//
+// Everything the G.729 Annex A decoder shares with the main body lives in
+// those stages; what differs (chiefly the post-filter) is selected by
+// Config.Variant so that Annex A can be added as further small stages.
+//
+// # Conformance and robustness
+//
+// The output is bit-exact with the ITU-T reference decoders on every vector
+// of the G.729 Release 2 package (main body and, with Annex B, tstseq1–6)
+// and on the derived call streams of the shared corpus; the conformance
+// tests read them through internal/corpus. Any bit pattern decodes without
+// panicking (fuzzed). The one place where the reference is undefined — a
+// post-filter pitch lag of 144, reachable only through a second-subframe
+// index no encoder emits — is limited to 143.
+//
+// # Allocation and concurrency
+//
+// A Decoder holds the state of one stream in fixed-size arrays and does not
+// allocate per frame. It is not safe for concurrent use; use one Decoder
+// per stream.
+package g729
