@@ -96,3 +96,36 @@ func (s *Service) applyLicenseDue(ctx context.Context) (int, error) {
 	}
 	return len(d.Delete), s.ApplyLicenseDecisions(ctx, d)
 }
+
+// EachRecording calls fn for every recording whose upload completed (not
+// the ones still receiving), newest first, in pages read from the Store:
+// the server uses it to re-feed the licence engine (licensing.Engine.Load)
+// when no snapshot was persisted. fn must not call the Service; an error
+// from it stops the walk and is returned.
+func (s *Service) EachRecording(ctx context.Context, fn func(*Recording) error) error {
+	var after *Cursor
+	for {
+		var recs []*Recording
+		err := s.store.View(ctx, func(tx Tx) error {
+			var err error
+			recs, err = tx.Recordings(Query{After: after, Limit: MaxPageSize})
+			return err
+		})
+		if err != nil {
+			return internal(err, "reading recordings")
+		}
+		if len(recs) == 0 {
+			return nil
+		}
+		for _, r := range recs {
+			if r.Status == StatusReceiving {
+				continue
+			}
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+		last := recs[len(recs)-1]
+		after = &Cursor{Start: last.Start, ID: last.ID}
+	}
+}

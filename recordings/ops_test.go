@@ -2,6 +2,7 @@ package recordings_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"testing"
@@ -431,4 +432,23 @@ func TestReconvert(t *testing.T) {
 	assert.NotEqual(t, r.WAV.Key, got.WAV.Key, "a new WAV")
 	_, err = e.blobs.Open(ctx, r.WAV.Key)
 	assert.Error(t, err, "the old WAV is deleted")
+}
+
+func TestEachRecording(t *testing.T) {
+	e := newEnv(t)
+	want := map[string]bool{}
+	for i := range 5 {
+		want[e.owned(t, i, "alice").ID] = true
+	}
+	got := map[string]bool{}
+	require.NoError(t, e.svc.EachRecording(context.Background(), func(r *recordings.Recording) error {
+		got[r.ID] = true
+		return nil
+	}))
+	assert.Equal(t, want, got)
+	stop := errors.New("stop")
+	n := 0
+	err := e.svc.EachRecording(context.Background(), func(*recordings.Recording) error { n++; return stop })
+	assert.ErrorIs(t, err, stop)
+	assert.Equal(t, 1, n)
 }
