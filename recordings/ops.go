@@ -315,7 +315,7 @@ func (s *Service) setProtected(ctx context.Context, a Actor, id string, on bool)
 	if err != nil {
 		return nil, internal(err, "changing protection")
 	}
-	if changed && !r.Pending() {
+	if changed && r.Status != StatusReceiving {
 		s.observe(ctx, LicenseEvent{Kind: LicenseProtected, RecordingID: r.ID, Owner: r.Owner, Created: r.UploadCompleted, Protected: on})
 	}
 	return r, nil
