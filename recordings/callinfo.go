@@ -88,6 +88,9 @@ func (s *Service) AttachCallInfo(ctx context.Context, id string, info CallInfo) 
 			return err
 		}
 		oldOwner, wasPending = r.Owner, r.Pending()
+		if wasPending || r.Owner != info.Owner {
+			r.OwnerSet = s.clock.Now().UTC()
+		}
 		r.CallState = CallCDR
 		r.Owner, r.RemoteName, r.RemoteNumber = info.Owner, info.RemoteName, info.RemoteNumber
 		r.Direction, r.External, r.CDRRef = info.Direction, info.External, info.CDRRef
@@ -109,7 +112,7 @@ func (s *Service) ownerKnown(ctx context.Context, r *Recording, oldOwner string,
 	if r.Status == StatusReceiving || (!wasPending && oldOwner == r.Owner) {
 		return
 	}
-	s.observe(ctx, LicenseEvent{Kind: LicenseOwnerSet, RecordingID: r.ID, Owner: r.Owner, Created: r.UploadCompleted, Protected: r.Protected})
+	s.observe(ctx, licenseEvent(LicenseOwnerSet, r))
 }
 
 // SweepCallInfo turns the recordings that waited longer than the CDR wait
@@ -182,7 +185,7 @@ func (s *Service) markNoCDR(ctx context.Context, id string) error {
 		if !r.Pending() {
 			return nil // the CDR came just now
 		}
-		r.CallState, r.Owner = CallNoCDR, owner
+		r.CallState, r.Owner, r.OwnerSet = CallNoCDR, owner, s.clock.Now().UTC()
 		updated = true
 		return tx.PutRecording(r)
 	})

@@ -249,7 +249,7 @@ func (s *Service) commitUpload(ctx context.Context, up Upload, info BlobInfo, pa
 	}
 	s.queue.push(rec.ID)
 	if created {
-		s.observe(ctx, LicenseEvent{Kind: LicenseRecordingCreated, RecordingID: rec.ID, Owner: rec.Owner, Created: rec.UploadCompleted, Protected: rec.Protected})
+		s.observe(ctx, licenseEvent(LicenseRecordingCreated, rec))
 	}
 	s.resolveCallInfo(ctx, rec.ID)
 	return rec, nil

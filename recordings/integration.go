@@ -2,6 +2,7 @@ package recordings
 
 import (
 	"context"
+	"iter"
 	"time"
 )
 
@@ -55,7 +56,12 @@ type LicenseEvent struct {
 	RecordingID string
 	Owner       string
 	Created     time.Time // upload completion: the recording's creation for licensing
+	OwnerSet    time.Time // when Owner was set, if later than Created (zero: never)
 	Protected   bool
+}
+
+func licenseEvent(kind LicenseEventKind, r *Recording) LicenseEvent {
+	return LicenseEvent{Kind: kind, RecordingID: r.ID, Owner: r.Owner, Created: r.UploadCompleted, OwnerSet: r.OwnerSet, Protected: r.Protected}
 }
 
 // AccessChange says a recording became accessible or not.
@@ -82,7 +88,24 @@ type Licenser interface {
 	Observe(now time.Time, ev LicenseEvent) (LicenseDecisions, error)
 	// Due lets time pass up to now.
 	Due(now time.Time) LicenseDecisions
-	// Snapshot returns the engine state, persisted by the service under
-	// the setting key LicenseSnapshotKey (the server restores it at start).
+	// Snapshot returns the engine state to persist under the setting key
+	// LicenseSnapshotKey, or nil when nothing worth persisting changed
+	// since the last call.
 	Snapshot() ([]byte, error)
+}
+
+// LicenseRestorer is the optional power of a Licenser that rebuilds its
+// state when the Service starts: from the snapshot persisted last (nil when
+// none) and every recording of the store, as LicenseRecordingCreated events
+// (with Owner, Created, OwnerSet and Protected). recs may be ranged over
+// once.
+type LicenseRestorer interface {
+	Restore(now time.Time, snapshot []byte, recs iter.Seq[LicenseEvent]) (LicenseDecisions, error)
+}
+
+// LicenseConfigurer is the optional power of a Licenser that takes the
+// licence count and the recordings group name from the settings: the
+// Service calls it at Start and whenever an admin changes either.
+type LicenseConfigurer interface {
+	Configure(now time.Time, licenses int, group string) (LicenseDecisions, error)
 }

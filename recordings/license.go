@@ -44,6 +44,9 @@ func (s *Service) ApplyLicenseDecisions(ctx context.Context, d LicenseDecisions)
 	if err != nil {
 		return fmt.Errorf("licence engine snapshot: %w", err)
 	}
+	if len(d.Access) == 0 && len(d.Delete) == 0 && snap == nil {
+		return nil
+	}
 	err = s.store.Update(ctx, func(tx Tx) error {
 		for _, c := range d.Access {
 			r, err := tx.Recording(c.RecordingID)
@@ -60,6 +63,9 @@ func (s *Service) ApplyLicenseDecisions(ctx context.Context, d LicenseDecisions)
 			if err := tx.PutRecording(r); err != nil {
 				return err
 			}
+		}
+		if snap == nil {
+			return nil
 		}
 		return tx.PutSetting(LicenseSnapshotKey, string(snap))
 	})
@@ -128,4 +134,74 @@ func (s *Service) EachRecording(ctx context.Context, fn func(*Recording) error) 
 		last := recs[len(recs)-1]
 		after = &Cursor{Start: last.Start, ID: last.ID}
 	}
+}
+
+// errStopWalk ends EachRecording early without an error.
+var errStopWalk = errors.New("stop")
+
+// startLicensing rebuilds the licence engine's state (LicenseRestorer) and
+// gives it the persisted licence count and group (LicenseConfigurer).
+func (s *Service) startLicensing(ctx context.Context) error {
+	if s.lic == nil {
+		return nil
+	}
+	if lr, ok := s.lic.(LicenseRestorer); ok {
+		var snap []byte
+		err := s.store.View(ctx, func(tx Tx) error {
+			v, found, err := tx.Setting(LicenseSnapshotKey)
+			if found {
+				snap = []byte(v)
+			}
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("recordings: reading the licence snapshot: %w", err)
+		}
+		var walkErr error
+		recs := func(yield func(LicenseEvent) bool) {
+			walkErr = s.EachRecording(ctx, func(r *Recording) error {
+				if !yield(licenseEvent(LicenseRecordingCreated, r)) {
+					return errStopWalk
+				}
+				return nil
+			})
+			if errors.Is(walkErr, errStopWalk) {
+				walkErr = nil
+			}
+		}
+		s.licMu.Lock()
+		d, err := lr.Restore(s.clock.Now(), snap, recs)
+		s.licMu.Unlock()
+		if err == nil {
+			err = walkErr
+		}
+		if err != nil {
+			return fmt.Errorf("recordings: restoring the licence engine: %w", err)
+		}
+		if err := s.ApplyLicenseDecisions(ctx, d); err != nil {
+			return err
+		}
+		s.logLic.Info("licence engine restored", "snapshot", snap != nil, "changes", len(d.Access), "deletions", len(d.Delete))
+	}
+	return s.configureLicensing(ctx)
+}
+
+// configureLicensing passes the licence count and group name of the
+// settings to the engine.
+func (s *Service) configureLicensing(ctx context.Context) error {
+	lc, ok := s.lic.(LicenseConfigurer)
+	if !ok {
+		return nil
+	}
+	set, err := s.loadSettings(ctx)
+	if err != nil {
+		return err
+	}
+	s.licMu.Lock()
+	d, err := lc.Configure(s.clock.Now(), set.Licenses, set.GroupName)
+	s.licMu.Unlock()
+	if err != nil {
+		return fmt.Errorf("recordings: configuring the licence engine: %w", err)
+	}
+	return s.ApplyLicenseDecisions(ctx, d)
 }

@@ -316,7 +316,7 @@ func (s *Service) setProtected(ctx context.Context, a Actor, id string, on bool)
 		return nil, internal(err, "changing protection")
 	}
 	if changed && r.Status != StatusReceiving {
-		s.observe(ctx, LicenseEvent{Kind: LicenseProtected, RecordingID: r.ID, Owner: r.Owner, Created: r.UploadCompleted, Protected: on})
+		s.observe(ctx, licenseEvent(LicenseProtected, r))
 	}
 	return r, nil
 }
@@ -355,7 +355,7 @@ func (s *Service) deleteRecording(ctx context.Context, a Actor, id string, actio
 	s.deleteBlob(ctx, r.PCAP.Key)
 	s.deleteBlob(ctx, r.WAV.Key)
 	s.logRec.Info("recording deleted", "recording", id, "actor", a.Name, "action", action)
-	s.observe(ctx, LicenseEvent{Kind: LicenseDeleted, RecordingID: id, Owner: r.Owner})
+	s.observe(ctx, licenseEvent(LicenseDeleted, r))
 	return nil
 }
 

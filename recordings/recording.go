@@ -115,8 +115,11 @@ type Recording struct {
 	Failure string // why it failed, when Status is StatusFailed
 	Media   Media
 
-	CallState    CallState
-	Owner        string // a user name, or "" when nobody owns it (yet)
+	CallState CallState
+	Owner     string // a user name, or "" when nobody owns it (yet)
+	// OwnerSet is when Owner was last set (by call information or the
+	// NoCDR fallback); zero while it never was.
+	OwnerSet     time.Time
 	RemoteName   string
 	RemoteNumber string
 	Direction    Direction

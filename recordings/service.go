@@ -147,6 +147,9 @@ func (s *Service) Start(ctx context.Context) error {
 	if err := s.applyTraceLevels(ctx); err != nil {
 		return err
 	}
+	if err := s.startLicensing(ctx); err != nil {
+		return err
+	}
 	if err := s.recoverUploads(ctx); err != nil {
 		return err
 	}

@@ -147,7 +147,7 @@ func (s *Service) UpdateSettings(ctx context.Context, a Actor, u SettingsUpdate)
 		return Settings{}, internal(err, "storing settings")
 	}
 	s.logUI.Info("settings changed", "actor", a.Name, "keys", sortedKeys(kv))
-	if err := s.applyTraceLevels(ctx); err != nil {
+	if err := s.settingsChanged(ctx, kv); err != nil {
 		return Settings{}, err
 	}
 	return s.loadSettings(ctx)
@@ -178,7 +178,24 @@ func (s *Service) SeedSettings(ctx context.Context, u SettingsUpdate) error {
 	if err != nil {
 		return internal(err, "seeding settings")
 	}
-	return s.applyTraceLevels(ctx)
+	return s.settingsChanged(ctx, kv)
+}
+
+// settingsChanged applies changed settings that act at run time: trace
+// levels, and the licence count and group of the licence engine.
+func (s *Service) settingsChanged(ctx context.Context, kv map[string]string) error {
+	if err := s.applyTraceLevels(ctx); err != nil {
+		return err
+	}
+	_, l := kv[keyLicenses]
+	_, g := kv[keyGroupName]
+	if !l && !g {
+		return nil
+	}
+	if err := s.configureLicensing(ctx); err != nil {
+		return internal(err, "applying the licence settings")
+	}
+	return nil
 }
 
 // settingValues validates u and renders it as setting keys and values.

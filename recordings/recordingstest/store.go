@@ -419,7 +419,7 @@ func fullRecording(id, name string) *recordings.Recording {
 			Streams:  json.RawMessage(`{"streams":[{"direction":"local"}]}`),
 			Warnings: []string{"capture cut short"}, CaptureStart: at(-1),
 		},
-		CallState: recordings.CallCDR, Owner: "alice", RemoteName: "Bob <b>", RemoteNumber: "+49 30 123",
+		CallState: recordings.CallCDR, Owner: "alice", OwnerSet: at(3), RemoteName: "Bob <b>", RemoteNumber: "+49 30 123",
 		Direction: recordings.DirectionOut, External: true, Start: at(-2), CDRRef: "cdr-1",
 		Protected: true, Unlicensed: true,
 	}
@@ -435,12 +435,14 @@ func assertRecording(t *testing.T, want, got *recordings.Recording) {
 		{"UploadCompleted", want.UploadCompleted, got.UploadCompleted},
 		{"CaptureStart", want.Media.CaptureStart, got.Media.CaptureStart},
 		{"Start", want.Start, got.Start},
+		{"OwnerSet", want.OwnerSet, got.OwnerSet},
 	} {
 		assert.True(t, p.w.Equal(p.g), "%s: want %v, got %v", p.name, p.w, p.g)
 	}
 	w, g := want.Clone(), got.Clone()
-	w.UploadStarted, w.UploadCompleted, w.Media.CaptureStart, w.Start = time.Time{}, time.Time{}, time.Time{}, time.Time{}
-	g.UploadStarted, g.UploadCompleted, g.Media.CaptureStart, g.Start = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+	for _, r := range []*recordings.Recording{w, g} {
+		r.UploadStarted, r.UploadCompleted, r.Media.CaptureStart, r.Start, r.OwnerSet = time.Time{}, time.Time{}, time.Time{}, time.Time{}, time.Time{}
+	}
 	if len(w.Media.Streams) > 0 || len(g.Media.Streams) > 0 {
 		assert.JSONEq(t, string(w.Media.Streams), string(g.Media.Streams))
 	}

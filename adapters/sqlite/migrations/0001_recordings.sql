@@ -28,6 +28,7 @@ CREATE TABLE recordings (
 	capture_start    INTEGER NOT NULL DEFAULT 0,
 	call_state       TEXT NOT NULL,
 	owner            TEXT NOT NULL DEFAULT '',
+	owner_set        INTEGER NOT NULL DEFAULT 0,
 	remote_name      TEXT NOT NULL DEFAULT '',
 	remote_number    TEXT NOT NULL DEFAULT '',
 	direction        TEXT NOT NULL DEFAULT '',
