@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -33,7 +34,11 @@ func benchDB(b *testing.B) string {
 	b.Helper()
 	ms, err := sqlite.Migrations()
 	require.NoError(b, err)
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("callrec-bench-%d-v%d-d2.db", *benchRows, len(ms)))
+	h := sha256.New() // a schema change invalidates the kept database
+	for _, m := range ms {
+		h.Write([]byte(m.SQL))
+	}
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("callrec-bench-%d-%x.db", *benchRows, h.Sum(nil)[:6]))
 	if _, err := os.Stat(path); err == nil {
 		return path
 	}
