@@ -18,17 +18,17 @@ import (
 	"time"
 
 	"github.com/f0fce437/callrec/adapters/fsblob"
+	"github.com/f0fce437/callrec/adapters/pcapconv"
 	"github.com/f0fce437/callrec/adapters/sqlite"
 	"github.com/f0fce437/callrec/adapters/webdav"
 	"github.com/f0fce437/callrec/recordings"
-	"github.com/f0fce437/callrec/recordings/recordingstest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// The crash test runs the service in a child process (this test binary,
-// re-executed) so that it can be killed with SIGKILL: no deferred code, no
-// Close, exactly what a power cut or an OOM kill leaves.
+// The crash test runs the service, with the real conversion pipeline, in a
+// child process (this test binary, re-executed) so that it can be killed
+// with SIGKILL: no deferred code, no Close, what an OOM kill leaves.
 const (
 	envCrashDir  = "CALLREC_CRASH_CHILD_DIR"
 	envCrashMode = "CALLREC_CRASH_CHILD_MODE" // "serve" or "drain"
@@ -49,6 +49,8 @@ type crashResult struct {
 	Size     int64
 	SHA256   string
 	Warnings []string
+	Codecs   []string
+	Duration time.Duration
 }
 
 // crashChild serves WebDAV ingest until killed ("serve"), or restarts,
@@ -65,14 +67,7 @@ func crashChild(dir, mode string) int {
 	if err != nil {
 		return fail(err)
 	}
-	conv := &recordingstest.Converter{Before: func(ctx context.Context) error {
-		if _, err := os.Stat(filepath.Join(dir, "block")); err == nil {
-			_ = os.WriteFile(filepath.Join(dir, "converting"), nil, 0o644)
-			<-ctx.Done()
-			return ctx.Err()
-		}
-		return nil
-	}}
+	conv := &blockingConverter{Converter: pcapconv.New(pcapconv.Options{}), dir: dir}
 	svc, err := recordings.New(recordings.Config{Store: db, Blobs: blobs, Converter: conv, Workers: 1,
 		Tracer: recordings.NewTracing(slog.DiscardHandler)})
 	if err != nil {
@@ -93,7 +88,7 @@ func crashChild(dir, mode string) int {
 		}
 		var out []crashResult
 		for _, r := range page.Recordings {
-			out = append(out, crashResult{r.FileName, r.Status, r.Partial, r.PCAP.Size, r.PCAP.SHA256, r.Media.Warnings})
+			out = append(out, crashResult{r.FileName, r.Status, r.Partial, r.PCAP.Size, r.PCAP.SHA256, r.Media.Warnings, r.Media.Codecs, r.Media.Duration})
 		}
 		b, _ := json.Marshal(out)
 		if err := os.WriteFile(filepath.Join(dir, "result.json"), b, 0o644); err != nil {
@@ -117,6 +112,23 @@ func crashChild(dir, mode string) int {
 	mux := http.NewServeMux()
 	mux.Handle("/Files/", http.StripPrefix("/Files", webdav.New(svc, webdav.Options{})))
 	return fail(http.Serve(ln, mux))
+}
+
+// blockingConverter is the real pipeline, except that while the file
+// "block" exists in dir a conversion announces itself (the file
+// "converting") and hangs until the process dies.
+type blockingConverter struct {
+	recordings.Converter
+	dir string
+}
+
+func (c *blockingConverter) Convert(ctx context.Context, src io.ReadSeeker, dst io.WriteSeeker) (recordings.Media, error) {
+	if _, err := os.Stat(filepath.Join(c.dir, "block")); err == nil {
+		_ = os.WriteFile(filepath.Join(c.dir, "converting"), nil, 0o644)
+		<-ctx.Done()
+		return recordings.Media{}, ctx.Err()
+	}
+	return c.Converter.Convert(ctx, src, dst)
 }
 
 func startChild(t *testing.T, dir, mode string) *exec.Cmd {
@@ -150,7 +162,7 @@ func TestCrashMidUploadAndMidConversion(t *testing.T) {
 	base := "http://" + string(addr) + "/Files/"
 
 	// B uploads completely; its conversion hangs, and the child dies in it.
-	nameB, dataB := callName(1, "b"), pcap(t, 300)
+	nameB, dataB := callName(1, "b"), callPCAP(t, 10*time.Second)
 	req, err := http.NewRequest(http.MethodPut, base+nameB, bytes.NewReader(dataB))
 	require.NoError(t, err)
 	resp, err := http.DefaultClient.Do(req)
@@ -160,7 +172,7 @@ func TestCrashMidUploadAndMidConversion(t *testing.T) {
 	waitFile(t, filepath.Join(dir, "converting"), func(os.FileInfo) bool { return true })
 
 	// A streams (chunked) and the child dies in the middle of it.
-	nameA, dataA := callName(2, "a"), pcap(t, 300)
+	nameA, dataA := callName(2, "a"), callPCAP(t, 10*time.Second)
 	half := len(dataA) / 2
 	pr, pw := io.Pipe()
 	go func() {
@@ -220,5 +232,9 @@ func TestCrashMidUploadAndMidConversion(t *testing.T) {
 	assert.True(t, ra.Partial)
 	assert.Equal(t, int64(half), ra.Size)
 	assert.Equal(t, hex.EncodeToString(sumA[:]), ra.SHA256, "exactly the bytes received before the crash")
-	assert.Contains(t, ra.Warnings, "capture cut short")
+	assert.NotEmpty(t, ra.Warnings, "the pipeline says the capture was cut short")
+	assert.Equal(t, []string{"PCMA"}, ra.Codecs)
+	assert.Equal(t, []string{"PCMA"}, rb.Codecs)
+	assert.InDelta(t, 10.02, rb.Duration.Seconds(), 0.05)
+	assert.Greater(t, ra.Duration, 2*time.Second)
 }

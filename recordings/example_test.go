@@ -11,14 +11,14 @@ import (
 	"time"
 
 	"github.com/f0fce437/callrec/adapters/fsblob"
+	"github.com/f0fce437/callrec/adapters/pcapconv"
 	"github.com/f0fce437/callrec/adapters/sqlite"
 	"github.com/f0fce437/callrec/recordings"
 	"github.com/f0fce437/callrec/recordings/recordingstest"
 )
 
-// A service on SQLite and files ingests a phone's upload, converts it, and
-// lists it for an admin. (The server uses the real pcap converter; this
-// example uses the test stand-in so it needs no capture.)
+// A service on SQLite and files ingests a phone's upload, converts it with
+// the pcap pipeline, and lists it for an admin.
 func ExampleService() {
 	ctx := context.Background()
 	dir, _ := os.MkdirTemp("", "callrec-example")
@@ -34,7 +34,7 @@ func ExampleService() {
 		log.Fatal(err)
 	}
 	svc, err := recordings.New(recordings.Config{
-		Store: db, Blobs: blobs, Converter: &recordingstest.Converter{},
+		Store: db, Blobs: blobs, Converter: pcapconv.New(pcapconv.Options{}),
 		Tracer: recordings.NewTracing(slog.DiscardHandler),
 	})
 	if err != nil {
@@ -46,7 +46,7 @@ func ExampleService() {
 	defer svc.Close()
 
 	var body bytes.Buffer
-	recordingstest.WritePCAP(&body, time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC), 150)
+	recordingstest.CallPCAP(&body, 3*time.Second, 1) // a generated innovaphone-style call
 	name := "f9e5956e47d460010630009033302ab1-009033302ab1-11--alice-phone.pcap"
 	if _, err := svc.Ingest(ctx, name, &body, int64(body.Len())); err != nil {
 		log.Fatal(err)
@@ -58,9 +58,9 @@ func ExampleService() {
 		log.Fatal(err)
 	}
 	for _, r := range page.Recordings {
-		fmt.Println(r.Name.RegName, r.Status, r.Media.Duration, r.Start.Format(time.RFC3339), "pending:", r.Pending())
+		fmt.Println(r.Name.RegName, r.Status, r.Media.Codecs, r.Media.Duration, "pending:", r.Pending())
 	}
-	// Output: alice-phone ready 3s 2026-05-04T10:00:00Z pending: true
+	// Output: alice-phone ready [PCMA] 3.02s pending: true
 }
 
 func ExampleParseFileName() {

@@ -80,6 +80,15 @@ func pcap(t *testing.T, packets int) []byte {
 	return b.Bytes()
 }
 
+// callPCAP is an innovaphone-style G.711 call for the real pipeline.
+func callPCAP(t *testing.T, length time.Duration) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	_, err := recordingstest.CallPCAP(&b, length, 3)
+	require.NoError(t, err)
+	return b.Bytes()
+}
+
 // ingest uploads data under name and waits for its conversion.
 func (e *env) ingest(t *testing.T, name string, data []byte) *recordings.Recording {
 	t.Helper()

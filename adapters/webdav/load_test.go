@@ -25,8 +25,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// onePCAP is a pcap of about 1 MB (4,560 records of 230 bytes).
-func onePCAP(t testing.TB) []byte { return pcapBytes(t, 4560) }
+// onePCAP is the capture of a 43.5 s two-way G.711 call: about 1 MB.
+func onePCAP(t testing.TB) []byte { return callBytes(t, 43500*time.Millisecond) }
 
 func uploadName(i int) string {
 	return fmt.Sprintf("%032x-009033302ab1-%d--load.pcap", i+1, i)
@@ -83,7 +83,7 @@ func TestConcurrentChunkedUploads(t *testing.T) {
 // PUT: the bytes received are kept as a partial recording.
 func TestClientGoneMidUpload(t *testing.T) {
 	s := newStack(t, 0, webdav.Options{})
-	data := pcapBytes(t, 200)
+	data := callBytes(t, 4*time.Second)
 	conn, err := net.Dial("tcp", strings.TrimPrefix(s.srv.URL, "http://"))
 	require.NoError(t, err)
 	w := bufio.NewWriter(conn)
@@ -141,7 +141,7 @@ func BenchmarkConcurrentChunkedUploads(b *testing.B) {
 	})
 	// Ingest alone: the conversions wait until the uploads are done.
 	b.Run("callrec/ingest-only", func(b *testing.B) {
-		hold := &recordingstest.Converter{Before: func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }}
+		hold := &recordingstest.Converter{Before: func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }} // never converts
 		s := newStackAt(b, filepath.Join(b.TempDir(), "files"), 0, webdav.Options{}, hold)
 		run(b, func(i int) string { return s.srv.URL + "/recordings/Files/" + uploadName(i) })
 	})

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/f0fce437/callrec/adapters/webdav"
 	"github.com/f0fce437/callrec/recordings"
@@ -25,7 +26,7 @@ func TestRealDiskFull(t *testing.T) {
 	t.Cleanup(func() { _ = exec.Command("umount", mnt).Run() })
 
 	s := newStackAt(t, filepath.Join(mnt, "files"), 0, webdav.Options{}, nil)
-	resp := put(t, s.srv.Client(), s.srv.URL+"/recordings/Files/"+name, pcapBytes(t, 8000), true) // ~1.8 MB
+	resp := put(t, s.srv.Client(), s.srv.URL+"/recordings/Files/"+name, callBytes(t, 80*time.Second), true) // ~1.8 MB
 	assert.Equal(t, http.StatusInsufficientStorage, resp.StatusCode)
 
 	ctx := context.Background()
@@ -37,6 +38,6 @@ func TestRealDiskFull(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, staged, "the partial blob is removed")
 
-	resp = put(t, s.srv.Client(), s.srv.URL+"/recordings/Files/"+name, pcapBytes(t, 200), true)
+	resp = put(t, s.srv.Client(), s.srv.URL+"/recordings/Files/"+name, callBytes(t, 2*time.Second), true)
 	assert.Equal(t, http.StatusCreated, resp.StatusCode)
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/f0fce437/callrec/adapters/fsblob"
+	"github.com/f0fce437/callrec/adapters/pcapconv"
 	"github.com/f0fce437/callrec/adapters/sqlite"
 	"github.com/f0fce437/callrec/adapters/webdav"
 	"github.com/f0fce437/callrec/recordings"
@@ -48,7 +49,7 @@ func newStackAt(t testing.TB, blobDir string, maxUpload int64, opts webdav.Optio
 	require.NoError(t, err)
 	disk := recordingstest.NewFullDisk(fs, 1<<40)
 	if conv == nil {
-		conv = &recordingstest.Converter{}
+		conv = pcapconv.New(pcapconv.Options{})
 	}
 	svc, err := recordings.New(recordings.Config{Store: db, Blobs: disk, Converter: conv,
 		MaxUploadSize: maxUpload, Workers: 2, Tracer: recordings.NewTracing(slog.DiscardHandler)})
@@ -62,10 +63,13 @@ func newStackAt(t testing.TB, blobDir string, maxUpload int64, opts webdav.Optio
 	return &stack{svc: svc, disk: disk, srv: srv}
 }
 
-func pcapBytes(t testing.TB, packets int) []byte {
+// callBytes is an innovaphone-style capture of a two-way G.711 call of
+// the given length (about 23 kB per second), which the real pipeline
+// converts.
+func callBytes(t testing.TB, length time.Duration) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	_, err := recordingstest.WritePCAP(&b, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), packets)
+	_, err := recordingstest.CallPCAP(&b, length, 7)
 	require.NoError(t, err)
 	return b.Bytes()
 }
@@ -96,7 +100,7 @@ const name = "f9e5956e47d460010630009033302ab1-009033302ab1-11--J%C3%BCrgen.pcap
 func TestPut(t *testing.T) {
 	s := newStack(t, 64<<10, webdav.Options{})
 	base := s.srv.URL + "/recordings/Files/"
-	data := pcapBytes(t, 20)
+	data := callBytes(t, 2*time.Second)
 	cases := []struct {
 		name    string
 		path    string
@@ -133,12 +137,15 @@ func TestPut(t *testing.T) {
 	assert.Equal(t, "Jürgen", r.Name.RegName)
 	assert.Equal(t, recordings.StatusReady, r.Status)
 	assert.Equal(t, int64(len(data)), r.PCAP.Size)
+	assert.Equal(t, []string{"PCMA"}, r.Media.Codecs, "converted by the real pipeline")
+	assert.InDelta(t, 2.02, r.Media.Duration.Seconds(), 0.05)
+	assert.Len(t, r.Media.Stats, 2)
 }
 
 func TestPutDiskFull(t *testing.T) {
 	s := newStack(t, 0, webdav.Options{})
 	s.disk.SetBudget(1000)
-	resp := put(t, s.srv.Client(), s.srv.URL+"/recordings/Files/"+name, pcapBytes(t, 50), true)
+	resp := put(t, s.srv.Client(), s.srv.URL+"/recordings/Files/"+name, callBytes(t, 10*time.Second), true)
 	assert.Equal(t, http.StatusInsufficientStorage, resp.StatusCode)
 	page, err := s.svc.List(context.Background(), admin, recordings.Filter{})
 	require.NoError(t, err)
@@ -181,7 +188,7 @@ func TestBasicAuthHook(t *testing.T) {
 	user, pw := "phones", "pw"
 	require.NoError(t, svc.SeedSettings(context.Background(), recordings.SettingsUpdate{WebDAVUser: &user, WebDAVPassword: &pw}))
 	url := s.srv.URL + "/recordings/Files/" + name
-	resp := put(t, s.srv.Client(), url, pcapBytes(t, 5), false)
+	resp := put(t, s.srv.Client(), url, callBytes(t, time.Second), false)
 	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
 	assert.Contains(t, resp.Header.Get("WWW-Authenticate"), `Basic realm="callrec"`)
 
@@ -189,7 +196,7 @@ func TestBasicAuthHook(t *testing.T) {
 		user, pw string
 		want     int
 	}{{"phones", "wrong", http.StatusUnauthorized}, {"phones", "pw", http.StatusCreated}} {
-		req, err := http.NewRequest(http.MethodPut, url, bytes.NewReader(pcapBytes(t, 5)))
+		req, err := http.NewRequest(http.MethodPut, url, bytes.NewReader(callBytes(t, time.Second)))
 		require.NoError(t, err)
 		req.SetBasicAuth(c.user, c.pw)
 		resp, err := s.srv.Client().Do(req)
