@@ -9,8 +9,9 @@
 // implement: Store (adapters/sqlite), BlobStore (adapters/fsblob), Converter
 // (adapters/pcapconv, wrapping rtpcodec/convert), Clock and Tracer, and the
 // seams to its neighbours: CallInfoResolver and DeviceDirectory (cdr) and
-// Licenser (licensing). The conformance suites every Store and BlobStore
-// runs are in recordings/recordingstest.
+// Licenser (licensing; recordings/licensegate wires the licence engine in).
+// The conformance suites every Store and BlobStore runs are in
+// recordings/recordingstest.
 //
 // # Durability
 //
