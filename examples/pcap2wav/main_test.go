@@ -170,3 +170,19 @@ func TestFailures(t *testing.T) {
 		assert.FileExists(t, out)
 	})
 }
+
+// TestProgressBar checks what the bar draws on a terminal (run only wires
+// it when stderr is one; TestConvert checks that nothing is drawn otherwise).
+func TestProgressBar(t *testing.T) {
+	var b bytes.Buffer
+	bar := &progressBar{w: &b}
+	bar.update(0, -1)  // unknown total: nothing
+	bar.update(1, 200) // 0 %: nothing to draw yet
+	bar.update(100, 200)
+	bar.update(101, 200) // same percentage: not redrawn
+	bar.update(200, 200)
+	bar.done()
+	assert.Equal(t, "\r[###############               ]  50%"+
+		"\r[##############################] 100%"+
+		"\r\033[K", b.String())
+}
