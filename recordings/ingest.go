@@ -26,6 +26,21 @@ import (
 // kept), InsufficientStorage when the disk is full (nothing half-written
 // kept). Different names upload in parallel.
 func (s *Service) Ingest(ctx context.Context, name string, body io.Reader, size int64) (*Recording, error) {
+	rec, err := s.ingest(ctx, name, body, size)
+	switch {
+	case rec != nil:
+		s.stats.uploads.Add(1)
+		s.stats.bytes.Add(rec.PCAP.Size)
+		if err != nil {
+			s.stats.partial.Add(1)
+		}
+	case err != nil:
+		s.stats.refused.Add(1)
+	}
+	return rec, err
+}
+
+func (s *Service) ingest(ctx context.Context, name string, body io.Reader, size int64) (*Recording, error) {
 	if err := CheckFileName(name); err != nil {
 		return nil, err
 	}

@@ -303,3 +303,27 @@ func TestDeleteDuringConversion(t *testing.T) {
 	_, err = e.svc.Get(ctx, admin, r.ID)
 	assert.Equal(t, recordings.NotFound, code(err), "a deleted recording does not come back")
 }
+
+func TestStats(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	good := pcap(t, 10)
+	e.ingest(t, callName(1, "a"), good)
+	e.ingest(t, callName(2, "b"), good)
+	e.ingest(t, "junk.bin", []byte("junk"))
+	_, err := e.svc.Ingest(ctx, "../x", bytes.NewReader(good), -1)
+	require.Error(t, err)
+	_, err = e.svc.Ingest(ctx, callName(3, "c"), &brokenReader{r: bytes.NewReader(good[:500]), err: io.ErrUnexpectedEOF}, -1)
+	require.Error(t, err)
+	e.idle(t)
+	st := e.svc.Stats()
+	assert.Equal(t, int64(4), st.Uploads)
+	assert.Equal(t, int64(1), st.PartialUploads)
+	assert.Equal(t, int64(2*len(good)+4+500), st.UploadBytes)
+	assert.Equal(t, int64(1), st.UploadsRefused)
+	assert.Equal(t, int64(3), st.Conversions)
+	assert.Equal(t, int64(1), st.Failures)
+	assert.Positive(t, st.ConversionTime)
+	assert.Zero(t, st.Queued)
+	assert.Zero(t, st.Running)
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"time"
 )
 
 // jobQueue is the in-memory order of the durable jobs: each recording at
@@ -146,7 +147,9 @@ func (s *Service) convert(ctx context.Context, id string) {
 	log := s.logConv.With("recording", id, "file", rec.FileName)
 	log.Debug("converting", "pcap", rec.PCAP.Key, "size", rec.PCAP.Size)
 	wavKey := "wav/" + id + "." + newID() + ".wav"
+	began := time.Now()
 	media, info, convErr := s.convertBlob(ctx, rec.PCAP.Key, wavKey)
+	took := time.Since(began)
 	if ctx.Err() != nil {
 		log.Info("conversion interrupted; it resumes at the next start")
 		return
@@ -191,6 +194,14 @@ func (s *Service) convert(ctx context.Context, id string) {
 	}
 	if oldWAV != "" && oldWAV != wavKey {
 		s.deleteBlob(ctx, oldWAV)
+	}
+	if err == nil {
+		s.stats.convNanos.Add(int64(took))
+		if convErr != nil {
+			s.stats.failures.Add(1)
+		} else if keepWAV {
+			s.stats.conversions.Add(1)
+		}
 	}
 	if convErr != nil {
 		log.Warn("conversion failed", "err", convErr)

@@ -79,6 +79,7 @@ type Service struct {
 
 	logRec, logConv, logCall, logLic, logUI *slog.Logger
 
+	stats  counters
 	nameMu sync.Mutex // serialises the start of uploads, so one name gets one recording
 	queue  *jobQueue
 	licMu  sync.Mutex // orders licence events with the persisting of the snapshot
