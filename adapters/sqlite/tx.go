@@ -96,6 +96,9 @@ func scanRecording(row scanner) (*recordings.Recording, error) {
 		text string
 		dst  any
 	}{{codecs, &r.Media.Codecs}, {stats, &r.Media.Stats}, {warns, &r.Media.Warnings}} {
+		if f.text == "[]" {
+			continue // the common case, without the decoder's allocations
+		}
 		if err := json.Unmarshal([]byte(f.text), f.dst); err != nil {
 			return nil, err
 		}
