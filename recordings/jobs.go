@@ -192,8 +192,8 @@ func (s *Service) convert(ctx context.Context, id string) {
 			log.Error("recording the conversion result; the job stays queued", "err", err)
 		}
 	}
-	if oldWAV != "" && oldWAV != wavKey {
-		s.deleteBlob(ctx, oldWAV)
+	if err == nil && oldWAV != "" && oldWAV != wavKey {
+		s.deleteBlob(ctx, oldWAV) // replaced by the new WAV, durably
 	}
 	if err == nil {
 		s.stats.convNanos.Add(int64(took))
