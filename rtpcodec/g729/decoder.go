@@ -32,14 +32,34 @@ const (
 	// MainBody is the full-complexity decoder of G.729 (with Annex B comfort
 	// noise), the default.
 	MainBody Variant = iota
+	// AnnexA is the reduced-complexity decoder of G.729 Annex A (with Annex
+	// B comfort noise): a simpler post-filter, and erased frames excited
+	// without the voicing decision. It decodes the same bit stream; most
+	// phones encode with Annex A, and its output is what they expect.
+	AnnexA
 )
 
+// String returns "main" or "annexa", the names ParseVariant accepts.
 func (v Variant) String() string {
 	switch v {
 	case MainBody:
 		return "main"
+	case AnnexA:
+		return "annexa"
 	}
 	return fmt.Sprintf("Variant(%d)", uint8(v))
+}
+
+// ParseVariant returns the variant named s ("main" or "annexa", as String
+// returns them).
+func ParseVariant(s string) (Variant, error) {
+	switch s {
+	case "main":
+		return MainBody, nil
+	case "annexa":
+		return AnnexA, nil
+	}
+	return 0, fmt.Errorf("g729: unknown variant %q (want main or annexa)", s)
 }
 
 // Config configures a Decoder. The zero value is the main-body decoder.
@@ -114,7 +134,8 @@ type Decoder struct {
 	seedFER  int16                         // random generator of the bad-frame path
 	lsf      lsfDecoder
 	gain     gainDecoder
-	pf       postFilter
+	pf       postFilter  // main body
+	pfA      postFilterA // Annex A
 	hp       highPass
 
 	// Annex B
@@ -129,7 +150,7 @@ type Decoder struct {
 
 // NewDecoder returns a decoder in its initial state.
 func NewDecoder(cfg Config) (*Decoder, error) {
-	if cfg.Variant != MainBody {
+	if cfg.Variant != MainBody && cfg.Variant != AnnexA {
 		return nil, fmt.Errorf("g729: unsupported variant %v", cfg.Variant)
 	}
 	d := &Decoder{variant: cfg.Variant}
@@ -155,6 +176,7 @@ func (d *Decoder) Reset() {
 	d.lsf.reset()
 	d.gain.reset()
 	d.pf.reset()
+	d.pfA.reset()
 }
 
 // DecodeFrame decodes one frame and appends its 80 samples to dst.
@@ -245,14 +267,14 @@ func (d *Decoder) decodeFrame(t FrameType, bits *[SpeechFrameSize]byte, out *[Fr
 	}
 
 	var az [2][11]int16
-	var t0First int16
+	var t0 [2]int16 // integer pitch lag of each subframe
 	if ftyp != ftypSpeech {
 		d.comfortNoise(ftyp == ftypSID, &sid, &az)
 		d.synthesizeFrame(&az)
-		t0First = d.oldT0
+		t0 = [2]int16{d.oldT0, d.oldT0}
 		d.sharp = sharpMin
 	} else {
-		t0First = d.decodeSpeech(&sp, bfi, parityErr, &az)
+		t0 = d.decodeSpeech(&sp, bfi, parityErr, &az)
 	}
 
 	if !bfi {
@@ -268,22 +290,34 @@ func (d *Decoder) decodeFrame(t FrameType, bits *[SpeechFrameSize]byte, out *[Fr
 	copy(d.exc[:excHist], d.exc[FrameSamples:])
 	d.pastFtyp = ftyp
 
-	// Post-filter each subframe; the voicing of the frame drives the
-	// concealment of the next.
-	d.voicing = 0
-	for s := range 2 {
-		vo := d.pf.filter(t0First, d.synth[:], 10+s*subLen, &az[s], out[s*subLen:(s+1)*subLen], ftyp == ftypSpeech)
-		if vo != 0 {
-			d.voicing = vo
-		}
-	}
+	d.postFilter(&t0, &az, out, ftyp == ftypSpeech)
 	copy(d.synth[:10], d.synth[FrameSamples:])
 	d.hp.filter(out[:])
 }
 
+// postFilter runs the variant's post-filter over the frame's synthesis.
+func (d *Decoder) postFilter(t0 *[2]int16, az *[2][11]int16, out *[FrameSamples]int16, harmonic bool) {
+	if d.variant == AnnexA {
+		for s := range 2 {
+			d.pfA.filter(t0[s], d.synth[:], 10+s*subLen, &az[s], out[s*subLen:(s+1)*subLen], harmonic)
+		}
+		return
+	}
+	// The main body searches around the first subframe's lag in both
+	// subframes; the voicing it finds drives the concealment of the next
+	// frame.
+	d.voicing = 0
+	for s := range 2 {
+		vo := d.pf.filter(t0[0], d.synth[:], 10+s*subLen, &az[s], out[s*subLen:(s+1)*subLen], harmonic)
+		if vo != 0 {
+			d.voicing = vo
+		}
+	}
+}
+
 // decodeSpeech decodes an active (or concealed) frame into d.synth and
-// returns the first subframe's pitch lag.
-func (d *Decoder) decodeSpeech(p *speechParams, bfi, parityErr bool, az *[2][11]int16) (t0First int16) {
+// returns the integer pitch lags of its subframes.
+func (d *Decoder) decodeSpeech(p *speechParams, bfi, parityErr bool, az *[2][11]int16) (lags [2]int16) {
 	d.seedCNG = cngSeedInit
 	var lspNew [10]int16
 	d.lsf.decode(p.lsp0, p.lsp1, bfi, &lspNew)
@@ -304,9 +338,7 @@ func (d *Decoder) decodeSpeech(p *speechParams, bfi, parityErr bool, az *[2][11]
 			t0, frac = d.oldT0, 0
 			d.oldT0 = min(add(d.oldT0, 1), pitMax)
 		}
-		if s == 0 {
-			t0First = t0
-		}
+		lags[s] = t0
 		pos := excHist + s*subLen
 		adaptiveVector(d.exc[:], pos, t0, frac)
 
@@ -333,9 +365,10 @@ func (d *Decoder) decodeSpeech(p *speechParams, bfi, parityErr bool, az *[2][11]
 		d.sharp = min(max(d.gainPit, sharpMin), sharpMax)
 
 		gp, gc := d.gainPit, d.gainCode
-		if bfi {
-			// Concealment excites with the pitch part only for voiced speech
-			// and with the fixed codebook only for unvoiced.
+		if bfi && d.variant == MainBody {
+			// The main body's concealment excites with the pitch part only
+			// for voiced speech and with the fixed codebook only for
+			// unvoiced; Annex A has no voicing decision and uses both.
 			if d.voicing == 0 {
 				gp = 0
 			} else {
@@ -350,7 +383,7 @@ func (d *Decoder) decodeSpeech(p *speechParams, bfi, parityErr bool, az *[2][11]
 		}
 		d.synthesizeSubframe(&az[s], s)
 	}
-	return t0First
+	return lags
 }
 
 func (d *Decoder) synthesizeFrame(az *[2][11]int16) {
