@@ -122,10 +122,10 @@ const (
 type Decoder struct {
 	variant Variant
 
-	exc      [excHist + FrameSamples]int16 // past and current excitation
-	lspOld   [10]int16                     // LSPs of the previous frame, Q15
-	memSyn   [10]int16                     // synthesis filter memory
-	synth    [10 + FrameSamples]int16      // synthesis with 10 samples of history
+	// Signals are 16-bit values held in int32 (see synth.go).
+	exc    [excHist + FrameSamples]int32 // past and current excitation
+	synth  [10 + FrameSamples]int32      // synthesis; its 10 past samples are the filter memory
+	lspOld [10]int16                     // LSPs of the previous frame, Q15
 	sharp    int16                         // pitch sharpening, Q14
 	oldT0    int16                         // last integer pitch lag
 	gainPit  int16                         // last pitch gain, Q14
@@ -278,11 +278,13 @@ func (d *Decoder) decodeFrame(t FrameType, bits *[SpeechFrameSize]byte, out *[Fr
 	}
 
 	if !bfi {
-		// Energy of the frame's excitation, kept in case the next SID is lost.
-		var acc int32
+		// Energy of the frame's excitation, kept in case the next SID is
+		// lost: an L_mac chain of squares saturates only at its end.
+		var e int64
 		for _, v := range d.exc[excHist:] {
-			acc = lMac(acc, v, v)
+			e += int64(v * v)
 		}
+		acc := int32(min(e<<1, maxInt32))
 		sh := normL(acc)
 		d.sidSav = round16(lShl(acc, sh))
 		d.shSidSav = sub(16, sh)
@@ -290,26 +292,28 @@ func (d *Decoder) decodeFrame(t FrameType, bits *[SpeechFrameSize]byte, out *[Fr
 	copy(d.exc[:excHist], d.exc[FrameSamples:])
 	d.pastFtyp = ftyp
 
-	d.postFilter(&t0, &az, out, ftyp == ftypSpeech)
+	var pst [FrameSamples]int32
+	d.postFilter(&t0, &az, &pst, ftyp == ftypSpeech)
 	copy(d.synth[:10], d.synth[FrameSamples:])
-	d.hp.filter(out[:])
+	d.hp.filter(&pst, out)
 }
 
 // postFilter runs the variant's post-filter over the frame's synthesis.
-func (d *Decoder) postFilter(t0 *[2]int16, az *[2][11]int16, out *[FrameSamples]int16, harmonic bool) {
-	if d.variant == AnnexA {
-		for s := range 2 {
-			d.pfA.filter(t0[s], d.synth[:], 10+s*subLen, &az[s], out[s*subLen:(s+1)*subLen], harmonic)
-		}
-		return
-	}
-	// The main body searches around the first subframe's lag in both
-	// subframes; the voicing it finds drives the concealment of the next
-	// frame.
-	d.voicing = 0
+func (d *Decoder) postFilter(t0 *[2]int16, az *[2][11]int16, out *[FrameSamples]int32, harmonic bool) {
 	for s := range 2 {
-		vo := d.pf.filter(t0[0], d.synth[:], 10+s*subLen, &az[s], out[s*subLen:(s+1)*subLen], harmonic)
-		if vo != 0 {
+		syn := (*[10 + subLen]int32)(d.synth[s*subLen:])
+		o := (*[subLen]int32)(out[s*subLen:])
+		if d.variant == AnnexA {
+			d.pfA.filter(t0[s], syn, &az[s], o, harmonic)
+			continue
+		}
+		// The main body searches around the first subframe's lag in both
+		// subframes; the voicing it finds drives the concealment of the
+		// next frame.
+		if s == 0 {
+			d.voicing = 0
+		}
+		if vo := d.pf.filter(t0[0], syn, &az[s], o, harmonic); vo != 0 {
 			d.voicing = vo
 		}
 	}
@@ -375,11 +379,11 @@ func (d *Decoder) decodeSpeech(p *speechParams, bfi, parityErr bool, az *[2][11]
 				gc = 0
 			}
 		}
-		exc := d.exc[pos : pos+subLen]
+		exc := (*[subLen]int32)(d.exc[pos:])
 		for i := range subLen {
-			acc := lMult(exc[i], gp)
+			acc := lMult(int16(exc[i]), gp)
 			acc = lMac(acc, cb[i], gc)
-			exc[i] = round16(lShl(acc, 1))
+			exc[i] = int32(round16(lShl(acc, 1)))
 		}
 		d.synthesizeSubframe(&az[s], s)
 	}
@@ -395,16 +399,14 @@ func (d *Decoder) synthesizeFrame(az *[2][11]int16) {
 // saturation the whole excitation buffer is scaled down by 4 and the
 // subframe synthesised again, as the Recommendation specifies.
 func (d *Decoder) synthesizeSubframe(a *[11]int16, s int) {
-	x := d.exc[excHist+s*subLen : excHist+(s+1)*subLen]
-	y := d.synth[10+s*subLen : 10+(s+1)*subLen]
-	if synthesize(a, x, y, &d.memSyn, false) {
+	x := (*[subLen]int32)(d.exc[excHist+s*subLen:])
+	y := (*[10 + subLen]int32)(d.synth[s*subLen:])
+	if synthesize(a, x, y, subLen) {
 		for i := range d.exc {
 			d.exc[i] >>= 2
 		}
-		synthesize(a, x, y, &d.memSyn, true)
-		return
+		synthesize(a, x, y, subLen)
 	}
-	copy(d.memSyn[:], y[subLen-10:])
 }
 
 // comfortNoise decodes a SID frame (sid set) or continues comfort noise for

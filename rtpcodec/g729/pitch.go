@@ -36,61 +36,71 @@ func decodeLag2(index, t1 int16) (t0, frac int16) {
 	return
 }
 
+// adaptiveTaps[f] holds, for the fractional phase f, the 20 taps of the
+// interpolation filter interp3 in the order of the samples they weigh,
+// exc[x0-9] .. exc[x0+10]: the taps c1 = interp3[f:] reach back from x0,
+// c2 = interp3[3-f:] forward from x0+1, every third one.
+var adaptiveTaps = func() (t [3][20]int32) {
+	for f := range 3 {
+		for i := range 10 {
+			t[f][9-i] = int32(interp3[f+3*i])
+			t[f][10+i] = int32(interp3[3-f+3*i])
+		}
+	}
+	return t
+}()
+
+// adaptiveLimit[f] is the largest sample magnitude for which no partial sum
+// of phase f, rounding included, can leave 32 bits: 2·Σ|taps|·peak + 2^15
+// < 2^31.
+var adaptiveLimit = func() (l [3]int32) {
+	for f, taps := range adaptiveTaps {
+		var gain int32
+		for _, c := range taps {
+			gain += max(c, -c)
+		}
+		l[f] = (maxInt32 - 0x8000) / (2 * gain)
+	}
+	return l
+}()
+
 // adaptiveVector writes the 40 samples at exc[pos:] from the past excitation
 // delayed by t0 - frac/3, with the 1/3-resolution interpolation filter.
-// exc must hold at least t0+11 samples of history before pos.
-func adaptiveVector(exc []int16, pos int, t0, frac int16) {
+// exc must hold at least t0+11 samples of history before pos. For lags
+// shorter than the subframe the filter reads samples it has just written.
+func adaptiveVector(exc []int32, pos int, t0, frac int16) {
 	x0 := pos - int(t0)
 	frac = -frac
 	if frac < 0 {
 		frac += 3
 		x0--
 	}
-	c1 := (*[28]int16)(interp3[frac:])
-	c2 := (*[28]int16)(interp3[3-frac:])
-	if t0 >= 50 {
-		// The filter then reads only past excitation; when its gain times the
-		// largest past sample bounds every partial sum below 2^31, no L_mac
-		// can saturate and plain arithmetic is exact.
-		var gain, peak int64
-		for i := range 10 {
-			gain += int64(max(c1[3*i], -c1[3*i])) + int64(max(c2[3*i], -c2[3*i]))
-		}
-		for _, v := range exc[x0-9 : x0+50] {
-			peak = max(peak, int64(v), -int64(v))
-		}
-		if 2*gain*peak <= maxInt32 {
-			for j := range 40 {
-				x := (*[20]int16)(exc[x0+j-9 : x0+j+11])
-				var s int32
-				for i := range 10 {
-					s += int32(x[9-i])*int32(c1[3*i]) + int32(x[10+i])*int32(c2[3*i])
-				}
-				exc[pos+j] = round16(s << 1)
-			}
-			return
-		}
+	taps := &adaptiveTaps[frac]
+	limit := adaptiveLimit[frac]
+	var peak int32 // the largest magnitude the filter has read so far
+	for _, v := range exc[x0-9 : min(x0+50, pos)] {
+		peak = max(peak, v, -v)
 	}
-	for j := range 40 {
-		x := (*[20]int16)(exc[x0+j-9 : x0+j+11]) // x[9-i] = x0+j-i, x[10+i] = x0+j+1+i
-		// Fast path: the exact sum and the range of its partial sums (the
-		// table coefficients never make a product saturate).
-		var s int64
-		lo, hi := s, s
-		for i := range 10 {
-			s += int64(int32(x[9-i])*int32(c1[3*i])) << 1
-			lo, hi = min(lo, s), max(hi, s)
-			s += int64(int32(x[10+i])*int32(c2[3*i])) << 1
-			lo, hi = min(lo, s), max(hi, s)
-		}
-		if lo < minInt32 || hi > maxInt32 {
+	out := (*[subLen]int32)(exc[pos : pos+subLen])
+	for j := range subLen {
+		w := (*[20]int32)(exc[x0+j-9 : x0+j+11])
+		var v int32
+		if peak <= limit {
+			s := taps[0]*w[0] + taps[1]*w[1] + taps[2]*w[2] + taps[3]*w[3] + taps[4]*w[4] +
+				taps[5]*w[5] + taps[6]*w[6] + taps[7]*w[7] + taps[8]*w[8] + taps[9]*w[9] +
+				taps[10]*w[10] + taps[11]*w[11] + taps[12]*w[12] + taps[13]*w[13] + taps[14]*w[14] +
+				taps[15]*w[15] + taps[16]*w[16] + taps[17]*w[17] + taps[18]*w[18] + taps[19]*w[19]
+			v = (s<<1 + 0x8000) >> 16
+		} else {
+			// The reference's order: x0, x0+1, x0-1, x0+2, ...
 			var acc int32
 			for i := range 10 {
-				acc = lMac(acc, x[9-i], c1[3*i])
-				acc = lMac(acc, x[10+i], c2[3*i])
+				acc = lMac(acc, int16(w[9-i]), int16(taps[9-i]))
+				acc = lMac(acc, int16(w[10+i]), int16(taps[10+i]))
 			}
-			s = int64(acc)
+			v = int32(round16(acc))
 		}
-		exc[pos+j] = round16(int32(s))
+		out[j] = v
+		peak = max(peak, v, -v)
 	}
 }

@@ -20,8 +20,8 @@ const (
 
 // postFilter holds the post-filter state.
 type postFilter struct {
-	res2     [pstResLen]int16 // A(z/γ2) residual with history
-	memStp   [10]int16        // memory of 1/A(z/γ1)
+	res2     [pstResLen]int32 // A(z/γ2) residual with history
+	memStp   [10]int32        // memory of 1/A(z/γ1)
 	gainPrec int16            // last gain of the gain control (Q14)
 }
 
@@ -29,34 +29,38 @@ func (pf *postFilter) reset() {
 	*pf = postFilter{gainPrec: 16384}
 }
 
-// filter post-filters the subframe synth[off:off+40] (synth[off-10:off]
-// must hold the preceding synthesis) with the subframe's LP filter az into
-// out. t0 is the decoded pitch lag of the frame's first subframe; harmonic
-// enables the long-term post-filter (Annex B disables it in inactive
-// frames). It returns the long-term delay found, 0 for unvoiced.
-func (pf *postFilter) filter(t0 int16, synth []int16, off int, az *[11]int16, out []int16, harmonic bool) (vo int16) {
+// filter post-filters the subframe synth[10:] (synth[:10] holding the
+// preceding synthesis) with the subframe's LP filter az into out. t0 is the
+// decoded pitch lag of the frame's first subframe; harmonic enables the
+// long-term post-filter (Annex B disables it in inactive frames). It returns
+// the long-term delay found, 0 for unvoiced.
+func (pf *postFilter) filter(t0 int16, synth *[10 + subLen]int32, az *[11]int16, out *[subLen]int32, harmonic bool) (vo int16) {
 	var ap1, ap2 [11]int16
 	weightLPC(az, pstGamma1, &ap1)
 	weightLPC(az, pstGamma2, &ap2)
-	res := pf.res2[pstMemRes:]
-	residual(&ap2, synth, off, res)
+	res := (*[subLen]int32)(pf.res2[pstMemRes:])
+	residual(&ap2, synth, res)
 
-	var sigLtp [41]int16 // [0] is the last 1/A(z/γ1) output of the previous subframe
+	var ltp [subLen]int32
 	if harmonic {
 		// A lag of 144 (19 1/3 ≤ lag ≤ 144 2/3 decode, but 144 only from a
 		// second-subframe index no encoder emits) would make the search read
 		// before its history, where the reference is undefined: limit it.
-		vo = pf.longTerm(min(t0, pitMax), sigLtp[1:])
+		vo = pf.longTerm(min(t0, pitMax), &ltp)
 	} else {
-		copy(sigLtp[1:], res)
+		ltp = *res
 	}
-	sigLtp[0] = pf.memStp[9]
 
-	parcor0 := shortTermGain(&ap2, &ap1, sigLtp[1:])
-	synthesize(&ap1, sigLtp[1:], sigLtp[1:], &pf.memStp, true)
-	tiltCompensate(&sigLtp, out, parcor0)
-	pf.gainPrec = gainControl(synth[off:off+40], out, pf.gainPrec)
-	copy(pf.res2[:pstMemRes], pf.res2[40:])
+	parcor0 := shortTermGain(&ap2, &ap1, &ltp)
+	// 1/A(z/γ1) into st[10:], st[:10] being its memory; the tilt
+	// compensation reads st[9:], the last output before the subframe first.
+	var st [10 + subLen]int32
+	copy(st[:10], pf.memStp[:])
+	synthesize(&ap1, &ltp, &st, subLen)
+	copy(pf.memStp[:], st[subLen:])
+	tiltCompensate((*[1 + subLen]int32)(st[9:]), out, parcor0)
+	pf.gainPrec = gainControl((*[subLen]int32)(synth[10:]), out, pf.gainPrec)
+	copy(pf.res2[:pstMemRes], pf.res2[subLen:])
 	return vo
 }
 
@@ -70,15 +74,16 @@ type ltpChoice struct {
 }
 
 // longTerm runs the harmonic post-filter on the current residual into out.
-func (pf *postFilter) longTerm(t0 int16, out []int16) (vo int16) {
-	in := pf.res2[pstMemRes:]
-	// Justify the signal on 13 bits for the search.
-	var m int16
+func (pf *postFilter) longTerm(t0 int16, out *[subLen]int32) (vo int16) {
+	in := (*[subLen]int32)(pf.res2[pstMemRes:])
+	// Justify the signal on 13 bits for the search. The reference ORs the
+	// magnitudes; their maximum has the same leading bit.
+	var m int32
 	for _, v := range pf.res2 {
-		m |= abs16(v)
+		m = max(m, v, -v)
 	}
-	sh := sub(3, normS(m))
-	var sig [pstResLen]int16
+	sh := sub(3, normS(int16(min(m, maxInt16))))
+	var sig [pstResLen]int32
 	if sh >= 0 {
 		for i, v := range pf.res2 {
 			sig[i] = v >> uint(sh)
@@ -88,27 +93,26 @@ func (pf *postFilter) longTerm(t0 int16, out []int16) (vo int16) {
 			sig[i] = v << uint(-sh)
 		}
 	}
-	var up [7 * 41]int16
+	var up [7][41]int32
 	c := searchDelay(t0, &sig, &up)
 	if !c.voiced {
-		copy(out, in)
+		*out = *in
 		return 0
 	}
 	vo = c.delay
-	var y []int16
+	var y *[subLen]int32
 	if c.phase == 0 {
-		y = pf.res2[pstMemRes-int(c.delay):]
+		y = (*[subLen]int32)(pf.res2[pstMemRes-int(c.delay):])
 	} else {
 		num2, den2, shNum2, shDen2 := longInterpolate(&sig, c.delay, c.phase, out)
 		if selectLTP(c.num, c.den, c.shNum, c.shDen, num2, den2, shNum2, shDen2) == 1 {
-			start := int(c.phase-1)*41 + int(c.offUp)
-			y = up[start : start+40]
+			y = (*[subLen]int32)(up[c.phase-1][c.offUp:])
 		} else {
 			c.num, c.den, c.shNum, c.shDen = num2, den2, shNum2, shDen2
 			y = out
 		}
-		for i := range 40 {
-			y[i] = shl(y[i], sh)
+		for i := range y {
+			y[i] = int32(shl(int16(y[i]), sh))
 		}
 	}
 	num, den := c.num, c.den
@@ -125,25 +129,26 @@ func (pf *postFilter) longTerm(t0 int16, out []int16) (vo int16) {
 		den = shr(den, 1)
 		gain = divS(den, add(den, num))
 	}
-	g1 := add(sub(32767, gain), 1)
-	for n := range 40 {
-		acc := lMult(gain, in[n])
-		acc = lMac(acc, g1, y[n])
-		out[n] = round16(acc)
+	g1 := int32(add(sub(32767, gain), 1))
+	g := int32(gain)
+	// gain + g1 <= 2^15, so the sum of the two products never saturates.
+	for n := range subLen {
+		out[n] = (g*in[n] + g1*y[n] + 0x4000) >> 15
 	}
 	return vo
 }
 
 // searchDelay finds the best integer delay around t0 and refines it with
 // fractional delays at 1/8 resolution (short interpolation filters). sig is
-// the justified residual with history, the current subframe at pstMemRes.
-func searchDelay(t0 int16, sig *[pstResLen]int16, up *[7 * 41]int16) (c ltpChoice) {
+// the justified residual with history, the current subframe at pstMemRes;
+// up receives the signals interpolated at the seven fractional phases.
+func searchDelay(t0 int16, sig *[pstResLen]int32, up *[7][41]int32) (c ltpChoice) {
 	// sig is justified below 2^12 and the interpolation filters have a gain
 	// below 1.2, so no correlation or energy of 40 products here can reach
 	// 2^31: the saturating accumulations of the reference reduce to plain
 	// integer arithmetic.
 	const b = pstMemRes
-	in := sig[b : b+40]
+	in := (*[subLen]int32)(sig[b:])
 	acc := dot40(in, in)
 	if acc == 0 {
 		return
@@ -162,7 +167,7 @@ func searchDelay(t0 int16, sig *[pstResLen]int16, up *[7 * 41]int16) (c ltpChoic
 	numInt := int32(-1)
 	var iMax int16
 	for i := range int16(3) {
-		acc = max(dot40(in, sig[b-int(lambda)-int(i):]), 0)
+		acc = max(dot40(in, (*[subLen]int32)(sig[b-int(lambda)-int(i):])), 0)
 		if acc > numInt {
 			numInt = acc
 			iMax = i
@@ -172,33 +177,41 @@ func searchDelay(t0 int16, sig *[pstResLen]int16, up *[7 * 41]int16) (c ltpChoic
 		return
 	}
 	lambda = add(lambda, iMax)
-	past := sig[b-int(lambda):]
-	denInt := dot40(past[:40], past)
+	past := (*[subLen]int32)(sig[b-int(lambda):])
+	denInt := dot40(past, past)
 	if denInt == 0 {
 		return
 	}
 
-	// Interpolated signals and their energies for the delays
-	// lambda+1-phi/8 (den0) and lambda-phi/8 (den1).
-	var den0, den1 [7]int32
+	// Signals interpolated at the delays lambda+1-phi/8 (offset 0 in up)
+	// and lambda-phi/8 (offset 1), with their energies and their
+	// correlations with the subframe.
+	var den, num [7][2]int32
 	denMax := denInt
-	past0 := b - int(lambda) + 1
+	x := (*[44]int32)(sig[b-int(lambda)+1-3:])
 	for phi := range 7 {
-		y := up[phi*41 : phi*41+41]
-		h := pstUpShort[phi*4 : phi*4+4]
-		x := sig[past0-3 : past0-3+44]
+		y := &up[phi]
+		h := (*[4]int16)(pstUpShort[phi*4:])
 		h0, h1, h2, h3 := int32(h[0]), int32(h[1]), int32(h[2]), int32(h[3])
-		for n := range 41 {
-			a := h0*int32(x[n+3]) + h1*int32(x[n+2]) + h2*int32(x[n+1]) + h3*int32(x[n])
-			y[n] = int16((a<<1 + 0x8000) >> 16)
+		for n := range y {
+			a := h0*x[n+3] + h1*x[n+2] + h2*x[n+1] + h3*x[n]
+			y[n] = (a<<1 + 0x8000) >> 16
 		}
-		e := dot40(y[1:40], y[1:40])
-		den0[phi] = e + int32(y[0])*int32(y[0])<<1
-		den1[phi] = e + int32(y[40])*int32(y[40])<<1
-		if abs16(y[0]) > abs16(y[40]) {
-			denMax = max(denMax, den0[phi])
+		var e, c0, c1 int32
+		for n := range subLen - 1 {
+			e += y[n+1] * y[n+1]
+			c0 += in[n] * y[n]
+			c1 += in[n] * y[n+1]
+		}
+		c0 += in[subLen-1] * y[subLen-1]
+		c1 += in[subLen-1] * y[subLen]
+		e <<= 1
+		den[phi] = [2]int32{e + y[0]*y[0]<<1, e + y[subLen]*y[subLen]<<1}
+		num[phi] = [2]int32{c0 << 1, c1 << 1}
+		if max(y[0], -y[0]) > max(y[subLen], -y[subLen]) {
+			denMax = max(denMax, den[phi][0])
 		} else {
-			denMax = max(denMax, den1[phi])
+			denMax = max(denMax, den[phi][1])
 		}
 	}
 	shDen := sub(16, normL(denMax))
@@ -214,20 +227,15 @@ func searchDelay(t0 int16, sig *[pstResLen]int16, up *[7 * 41]int16) (c ltpChoic
 	var phiBest int16
 	off := int16(1)
 	for phi := range int16(7) {
-		y := up[int(phi)*41:]
 		for o := range int16(2) {
-			var num int16
-			if acc := dot40(in, y[o:]) >> uint(shNum); acc >= 0 {
-				num = extractL(acc)
+			var n int16
+			if a := num[phi][o] >> uint(shNum); a >= 0 {
+				n = extractL(a)
 			}
-			hi, lo := lExtract(lMult(num, num))
-			dens := &den0
-			if o == 1 {
-				dens = &den1
-			}
-			den := extractL(dens[phi] >> uint(shDen))
-			if lSub(mpy32x16(hi, lo, denBest), mpy32x16(hiBest, loBest, den)) > 0 {
-				numBest, hiBest, loBest, denBest = num, hi, lo, den
+			hi, lo := lExtract(lMult(n, n))
+			d := extractL(den[phi][o] >> uint(shDen))
+			if lSub(mpy32x16(hi, lo, denBest), mpy32x16(hiBest, loBest, d)) > 0 {
+				numBest, hiBest, loBest, denBest = n, hi, lo, d
 				off, phiBest = o, phi+1
 			}
 		}
@@ -255,36 +263,36 @@ func searchDelay(t0 int16, sig *[pstResLen]int16, up *[7 * 41]int16) (c ltpChoic
 	return
 }
 
-// dot40 returns Σ 2·a[i]·b[i] over len(a) <= 40 samples without saturation,
-// for signals known to be small enough.
-func dot40(a, b []int16) int32 {
-	b = b[:len(a)]
+// dot40 returns Σ 2·a[i]·b[i] without saturation, for signals known to be
+// small enough.
+func dot40(a, b *[subLen]int32) int32 {
 	var s int32
-	for i, v := range a {
-		s += int32(v) * int32(b[i])
+	for i := range a {
+		s += a[i] * b[i]
 	}
 	return s << 1
 }
 
 // longInterpolate computes the delayed signal with the long (16-tap)
 // interpolation filter into y and the numerator and denominator of its gain.
-func longInterpolate(sig *[pstResLen]int16, delay, phase int16, y []int16) (num, den, shNum, shDen int16) {
+func longInterpolate(sig *[pstResLen]int32, delay, phase int16, y *[subLen]int32) (num, den, shNum, shDen int16) {
 	// As in searchDelay, the justified signal keeps every sum below 2^31.
-	h := (*[16]int16)(pstUpLong[int(phase-1)*16:])
-	start := pstMemRes + 8 - int(delay)
-	for n := range 40 {
-		x := (*[16]int16)(sig[start+n-15:])
-		var acc int32
-		for i := range 16 {
-			acc += int32(h[i]) * int32(x[15-i])
-		}
-		y[n] = int16((acc<<1 + 0x8000) >> 16)
+	var h [16]int32
+	for i, v := range pstUpLong[int(phase-1)*16 : int(phase)*16] {
+		h[15-i] = int32(v)
 	}
-	if acc := dot40(y[:40], sig[pstMemRes:]); acc >= 0 {
+	x := (*[subLen + 15]int32)(sig[pstMemRes+8-int(delay)-15:])
+	for n := range y {
+		w := (*[16]int32)(x[n:])
+		a := h[0]*w[0] + h[1]*w[1] + h[2]*w[2] + h[3]*w[3] + h[4]*w[4] + h[5]*w[5] + h[6]*w[6] + h[7]*w[7] +
+			h[8]*w[8] + h[9]*w[9] + h[10]*w[10] + h[11]*w[11] + h[12]*w[12] + h[13]*w[13] + h[14]*w[14] + h[15]*w[15]
+		y[n] = (a<<1 + 0x8000) >> 16
+	}
+	if acc := dot40(y, (*[subLen]int32)(sig[pstMemRes:])); acc >= 0 {
 		t := max(sub(16, normL(acc)), 0)
 		num, shNum = extractL(acc>>uint(t)), t
 	}
-	acc := dot40(y[:40], y)
+	acc := dot40(y, y)
 	t := max(sub(16, normL(acc)), 0)
 	den, shDen = extractL(acc>>uint(t)), t
 	return
@@ -312,27 +320,56 @@ func selectLTP(num1, den1, shNum1, shDen1, num2, den2, shNum2, shDen2 int16) int
 	return 1
 }
 
+// impulseResponse computes the first n samples of the impulse response of
+// A(z/γ2)/A(z/γ1) (num = A(z/γ2), den = A(z/γ1)) into h.
+func impulseResponse(num, den *[11]int16, h *[10 + subLen]int32, n int) {
+	var x [subLen]int32
+	for i, v := range num {
+		x[i] = int32(v)
+	}
+	*h = [10 + subLen]int32{}
+	synthesize(den, &x, h, n)
+}
+
+// autocorr returns the saturating L_mac sums Σ h[i]² and Σ h[i]·h[i+1]
+// over h[:n].
+func autocorr(h []int32) (r0, r1 int32) {
+	var peak int32
+	for _, v := range h {
+		peak = max(peak, v, -v)
+	}
+	// Below 2^12 no partial sum of up to 40 doubled products reaches 2^31.
+	if peak < 1<<12 && len(h) <= subLen {
+		for i, v := range h {
+			r0 += v * v
+			if i > 0 {
+				r1 += h[i-1] * v
+			}
+		}
+		return r0 << 1, r1 << 1
+	}
+	for i, v := range h {
+		r0 = lMac(r0, int16(v), int16(v))
+		if i > 0 {
+			r1 = lMac(r1, int16(h[i-1]), int16(v))
+		}
+	}
+	return r0, r1
+}
+
 // shortTermGain computes the impulse response of A(z/γ2)/A(z/γ1), returns
 // its first reflection coefficient and scales sig by 1/Σ|h| when that sum
 // exceeds 1.
-func shortTermGain(ap2, ap1 *[11]int16, sig []int16) (parcor0 int16) {
-	var x, h [pstHLen]int16
-	copy(x[:], ap2[:])
-	var zero [10]int16
-	synthesize(ap1, x[:], h[:], &zero, false)
+func shortTermGain(ap2, ap1 *[11]int16, sig *[subLen]int32) (parcor0 int16) {
+	var buf [10 + subLen]int32
+	impulseResponse(ap2, ap1, &buf, pstHLen)
+	h := buf[10 : 10+pstHLen]
 
 	// First parcor from the autocorrelation of h.
-	var acc int32
-	for _, v := range h {
-		acc = lMac(acc, v, v)
-	}
-	sh := normL(acc)
-	acf0 := extractH(lShl(acc, sh))
-	acc = 0
-	for i := range pstHLen - 1 {
-		acc = lMac(acc, h[i], h[i+1])
-	}
-	acf1 := extractH(lShl(acc, sh))
+	r0, r1 := autocorr(h)
+	sh := normL(r0)
+	acf0 := extractH(lShl(r0, sh))
+	acf1 := extractH(lShl(r1, sh))
 	if acf0 >= abs16(acf1) {
 		parcor0 = divS(abs16(acf1), acf0)
 		if acf1 > 0 {
@@ -342,13 +379,13 @@ func shortTermGain(ap2, ap1 *[11]int16, sig []int16) (parcor0 int16) {
 
 	var g0l int32
 	for _, v := range h {
-		g0l = lAdd(g0l, int32(abs16(v)))
+		g0l += min(max(v, -v), maxInt16) // abs_s
 	}
 	g0 := extractH(lShl(g0l, 14))
 	if g0 > 1024 {
-		t := divS(1024, g0)
-		for i := range 40 {
-			sig[i] = multR(sig[i], t)
+		t := int32(divS(1024, g0))
+		for i, v := range sig {
+			sig[i] = (v*t + 0x4000) >> 15 // mult_r: t < 2^15 keeps it in range
 		}
 	}
 	return parcor0
@@ -356,9 +393,9 @@ func shortTermGain(ap2, ap1 *[11]int16, sig []int16) (parcor0 int16) {
 
 // tiltCompensate filters sig (sig[0] is the previous sample) through
 // (1 + μ z⁻¹)/(1 - |μ|) into out, with μ = γ3·parcor0.
-func tiltCompensate(sig *[41]int16, out []int16, parcor0 int16) {
+func tiltCompensate(sig *[1 + subLen]int32, out *[subLen]int32, parcor0 int16) {
 	var mu, fact int16
-	var shFact1 int16
+	var shFact1 uint
 	var lFact int32
 	if parcor0 > 0 {
 		mu = multR(parcor0, pstGamma3Plus)
@@ -368,21 +405,21 @@ func tiltCompensate(sig *[41]int16, out []int16, parcor0 int16) {
 		shFact1, fact, lFact = 12, 0x0800, 0x0800
 	}
 	mu2 := add(32767, sub(1, abs16(mu)))
-	ga := divS(fact, mu2)
-	mu = shr(mu, 1)
-	for n := range 40 {
-		acc := int32(sig[n+1]) << 15
-		acc = lMac(acc, mu, sig[n])
-		acc = lAdd(acc, 0x4000)
-		t := extractL(acc >> 15)
-		acc = lAdd(lMult(t, ga), lFact)
-		out[n] = sat16(lShr(acc, shFact1))
+	ga := int32(divS(fact, mu2))
+	m := int32(shr(mu, 1))
+	// |μ/2| <= 2^14 and ga >= 0 keep every step of the reference within
+	// 32 bits: only the final saturation to 16 bits and the truncation of
+	// extract_l remain.
+	for n := range out {
+		acc := sig[n+1]<<15 + 2*m*sig[n] + 0x4000
+		t := int32(int16(acc >> 15))
+		out[n] = int32(sat16((2*t*ga + lFact) >> shFact1))
 	}
 }
 
 // gainControl scales out so that its gain follows that of in, smoothed
 // from one sample to the next; it returns the last gain.
-func gainControl(in, out []int16, gain int16) int16 {
+func gainControl(in, out *[subLen]int32, gain int16) int16 {
 	acc := absSum(in)
 	var g0 int16
 	if acc != 0 {
@@ -404,18 +441,18 @@ func gainControl(in, out []int16, gain int16) int16 {
 		g0 = shr(g0, shG0)
 		g0 = multR(g0, pstAGC1)
 	}
-	for i := range out {
+	for i, v := range out {
 		gain = add(multR(pstAGC, gain), g0)
-		out[i] = round16(lShl(lMult(gain, out[i]), 1))
+		out[i] = int32(round16(lShl(lMult(gain, int16(v)), 1)))
 	}
 	return gain
 }
 
 // absSum returns Σ|x[i]| (the sum of 40 samples cannot saturate).
-func absSum(x []int16) int32 {
+func absSum(x *[subLen]int32) int32 {
 	var s int32
 	for _, v := range x {
-		s += max(int32(v), -int32(v))
+		s += max(v, -v)
 	}
 	return s
 }

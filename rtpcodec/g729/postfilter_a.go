@@ -19,9 +19,10 @@ const (
 
 // postFilterA holds the state of the Annex A post-filter.
 type postFilterA struct {
-	res2     [pstAResLen]int16 // A(z/γ2) residual with pitMax samples of history
-	memStp   [10]int16         // memory of 1/A(z/γ1)
-	memPre   int16             // last input sample of the pre-emphasis
+	res2     [pstAResLen]int32 // A(z/γ2) residual with pitMax samples of history
+	scaled   [pstAResLen]int32 // res2/4, on which the delay search runs
+	memStp   [10]int32         // memory of 1/A(z/γ1)
+	memPre   int32             // last input sample of the pre-emphasis
 	pastGain int16             // last gain of the gain control (Q12)
 }
 
@@ -29,18 +30,22 @@ func (pf *postFilterA) reset() {
 	*pf = postFilterA{pastGain: 4096}
 }
 
-// filter post-filters the subframe synth[off:off+40] (synth[off-10:off]
-// must hold the preceding synthesis) with the subframe's LP filter az into
-// out. t0 is the subframe's decoded integer pitch lag; harmonic enables the
-// long-term post-filter (Annex B disables it in inactive frames).
-func (pf *postFilterA) filter(t0 int16, synth []int16, off int, az *[11]int16, out []int16, harmonic bool) {
+// filter post-filters the subframe synth[10:] (synth[:10] holding the
+// preceding synthesis) with the subframe's LP filter az into out. t0 is the
+// subframe's decoded integer pitch lag; harmonic enables the long-term
+// post-filter (Annex B disables it in inactive frames).
+func (pf *postFilterA) filter(t0 int16, synth *[10 + subLen]int32, az *[11]int16, out *[subLen]int32, harmonic bool) {
 	var ap3, ap4 [11]int16
 	weightLPC(az, pstGamma2, &ap3)
 	weightLPC(az, pstGamma1, &ap4)
-	res := (*[subLen]int16)(pf.res2[pitMax:])
-	residual(&ap3, synth, off, res[:])
+	res := (*[subLen]int32)(pf.res2[pitMax:])
+	residual(&ap3, synth, res)
+	scaled := (*[subLen]int32)(pf.scaled[pitMax:])
+	for i, v := range res {
+		scaled[i] = v >> 2
+	}
 
-	var sig [subLen]int16
+	var sig [subLen]int32
 	if harmonic {
 		tMin := t0 - 3
 		tMax := tMin + 6
@@ -53,28 +58,44 @@ func (pf *postFilterA) filter(t0 int16, synth []int16, off int, az *[11]int16, o
 		sig = *res
 	}
 	pf.memPre = preEmphasize(&sig, tiltFactor(&ap3, &ap4), pf.memPre)
-	synthesize(&ap4, sig[:], out, &pf.memStp, true)
-	pf.pastGain = gainControlA(synth[off:off+subLen], out, pf.pastGain)
+	// 1/A(z/γ1) into st[10:], st[:10] being its memory.
+	var st [10 + subLen]int32
+	copy(st[:10], pf.memStp[:])
+	synthesize(&ap4, &sig, &st, subLen)
+	copy(pf.memStp[:], st[subLen:])
+	*out = *(*[subLen]int32)(st[10:])
+	pf.pastGain = gainControlA((*[subLen]int32)(synth[10:]), out, pf.pastGain)
 	copy(pf.res2[:pitMax], pf.res2[subLen:])
+	copy(pf.scaled[:pitMax], pf.scaled[subLen:])
 }
 
 // harmonic runs the long-term post-filter over the integer delays
 // tMin..tMax on the current residual into out.
-func (pf *postFilterA) harmonic(tMin, tMax int16, out *[subLen]int16) {
-	// The search runs on the residual divided by 4, against energy overflow.
-	var scaled [pstAResLen]int16
-	for i, v := range pf.res2 {
-		scaled[i] = v >> 2
+func (pf *postFilterA) harmonic(tMin, tMax int16, out *[subLen]int32) {
+	cur := (*[subLen]int32)(pf.scaled[pitMax:])
+	// With every sample read below 5181 in magnitude, no partial sum of
+	// 40 doubled products can reach 2^31 and the correlations need no
+	// saturation.
+	var peak int32
+	for _, v := range pf.scaled[pitMax-int(tMax):] {
+		peak = max(peak, v, -v)
 	}
-	cur := (*[subLen]int16)(scaled[pitMax:])
+	plain := peak <= 5180
 	corMax := int32(minInt32)
 	t := tMin
 	for i := tMin; i <= tMax; i++ {
-		if c := corr40(cur, (*[subLen]int16)(scaled[pitMax-int(i):])); c > corMax {
+		past := (*[subLen]int32)(pf.scaled[pitMax-int(i):])
+		var c int32
+		if plain {
+			c = dot40(cur, past)
+		} else {
+			c = corr40Exact(cur, past)
+		}
+		if c > corMax {
 			corMax, t = c, i
 		}
 	}
-	ener := energy40(1, (*[subLen]int16)(scaled[pitMax-int(t):]))
+	ener := energy40(1, (*[subLen]int32)(pf.scaled[pitMax-int(t):]))
 	ener0 := energy40(1, cur)
 	corMax = max(corMax, 0)
 
@@ -84,10 +105,10 @@ func (pf *postFilterA) harmonic(tMin, tMax int16, out *[subLen]int16) {
 	en := round16(lShl(ener, j))
 	en0 := round16(lShl(ener0, j))
 
-	res := &pf.res2
+	res := (*[subLen]int32)(pf.res2[pitMax:])
 	// Off when the prediction gain cmax²/(en·en0) is below 3 dB.
 	if lSub(lMult(cmax, cmax), lMult(en, en0)>>1) < 0 {
-		copy(out[:], res[pitMax:])
+		*out = *res
 		return
 	}
 	var g0, gain int16
@@ -103,79 +124,63 @@ func (pf *postFilterA) harmonic(tMin, tMax int16, out *[subLen]int16) {
 			g0, gain = 32767, 0
 		}
 	}
-	past := res[pitMax-int(t):]
-	for i := range subLen {
-		out[i] = add(mult(g0, res[pitMax+i]), mult(gain, past[i]))
+	past := (*[subLen]int32)(pf.res2[pitMax-int(t):])
+	g0l, gl := int32(g0), int32(gain)
+	for i := range out {
+		// add(mult(g0, x), mult(gain, y)): with g0 + gain <= 2^15 the sum
+		// stays within 16 bits.
+		out[i] = (g0l*res[i])>>15 + (gl*past[i])>>15
 	}
 }
 
-// corr40 returns the saturating L_mac correlation of two 40-sample vectors.
-func corr40(a, b *[subLen]int16) int32 {
-	var s int64
-	var peak int32
-	for i := range subLen {
-		s += int64(int32(a[i]) * int32(b[i]))
-		peak |= max(int32(a[i]), -int32(a[i])) | max(int32(b[i]), -int32(b[i]))
-	}
-	// Below 2^12 every partial sum of 40 doubled products stays below 2^31.
-	if peak < 1<<12 {
-		return int32(s << 1)
-	}
+// corr40Exact returns the L_mac correlation of two 40-sample vectors with
+// the saturation of every step.
+func corr40Exact(a, b *[subLen]int32) int32 {
 	var acc int32
-	for i := range subLen {
-		acc = lMac(acc, a[i], b[i])
+	for i := range a {
+		acc = lMac(acc, int16(a[i]), int16(b[i]))
 	}
 	return acc
 }
 
 // energy40 returns acc + Σ 2·x[i]² with the saturation of an L_mac chain;
 // the terms being non-negative, that is the sum clamped to 2^31-1.
-func energy40(acc int32, x *[subLen]int16) int32 {
-	s := int64(acc)
+func energy40(acc int32, x *[subLen]int32) int32 {
+	var s int64
 	for _, v := range x {
-		s += int64(int32(v)*int32(v)) << 1
+		s += int64(v * v)
 	}
-	return int32(min(s, maxInt32))
+	return int32(min(int64(acc)+s<<1, maxInt32))
 }
 
 // tiltFactor returns the pre-emphasis factor of the tilt compensation from
 // the first two autocorrelations of the impulse response of
 // A(z/γ2)/A(z/γ1): 0.8·r1/r0, or 0 when r1 <= 0.
 func tiltFactor(ap3, ap4 *[11]int16) int16 {
-	var h [pstAHLen]int16
-	copy(h[:], ap3[:])
-	var zero [10]int16
-	synthesize(ap4, h[:], h[:], &zero, false)
-	var acc int32
-	for _, v := range h {
-		acc = lMac(acc, v, v)
-	}
-	r0 := extractH(acc)
-	acc = 0
-	for i := range pstAHLen - 1 {
-		acc = lMac(acc, h[i], h[i+1])
-	}
-	r1 := extractH(acc)
-	if r1 <= 0 {
+	var buf [10 + subLen]int32
+	impulseResponse(ap3, ap4, &buf, pstAHLen)
+	r0, r1 := autocorr(buf[10 : 10+pstAHLen])
+	if extractH(r1) <= 0 {
 		return 0
 	}
-	return divS(mult(r1, pstAMu), r0)
+	return divS(mult(extractH(r1), pstAMu), extractH(r0))
 }
 
 // preEmphasize filters sig through 1 - g·z⁻¹ in place, mem being the
 // sample before sig[0]; it returns the new memory.
-func preEmphasize(sig *[subLen]int16, g, mem int16) int16 {
+func preEmphasize(sig *[subLen]int32, g int16, mem int32) int32 {
 	last := sig[subLen-1]
+	gl := int32(g)
 	for i := subLen - 1; i > 0; i-- {
-		sig[i] = sub(sig[i], mult(g, sig[i-1]))
+		sig[i] = int32(sat16(sig[i] - (gl*sig[i-1])>>15))
 	}
-	sig[0] = sub(sig[0], mult(g, mem))
+	sig[0] = int32(sat16(sig[0] - (gl*mem)>>15))
 	return last
 }
 
 // gainControlA scales out so that its energy follows that of in, the gain
 // smoothed from one sample to the next (Q12); it returns the last gain.
-func gainControlA(in, out []int16, pastGain int16) int16 {
+func gainControlA(in, out *[subLen]int32, pastGain int16) int16 {
 	s := energyShr2(out)
 	if s == 0 {
 		return 0
@@ -193,20 +198,20 @@ func gainControlA(in, out []int16, pastGain int16) int16 {
 		g0 = mult(round16(lShl(s, 9)), pstAAGC1)
 	}
 	gain := pastGain
-	for i := range out {
+	for i, v := range out {
 		gain = add(mult(gain, pstAAGC), g0)
-		out[i] = extractH(lShl(lMult(out[i], gain), 3))
+		out[i] = int32(extractH(lShl(lMult(int16(v), gain), 3)))
 	}
 	return gain
 }
 
 // energyShr2 returns Σ 2·(x[i]>>2)² with the saturation of an L_mac chain
 // (the sum clamped, the terms being non-negative).
-func energyShr2(x []int16) int32 {
+func energyShr2(x *[subLen]int32) int32 {
 	var s int64
 	for _, v := range x {
 		v >>= 2
-		s += int64(int32(v) * int32(v))
+		s += int64(v * v)
 	}
 	return int32(min(s<<1, maxInt32))
 }

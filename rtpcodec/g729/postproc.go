@@ -3,26 +3,44 @@ package g729
 // High-pass post-processing (G.729 §4.2.5): a second-order 100 Hz high-pass
 // filter, with the output scaled by 2 to undo the encoder's input halving.
 
-// highPass holds the filter memory; the output history is kept in double
-// precision (hi, lo) as the reference does.
+// highPass holds the filter memory. The reference keeps the past outputs in
+// double precision (hi, lo), which drops their least significant bit; y1
+// and y2 are kept whole and split where they are used.
 type highPass struct {
-	y1Hi, y1Lo, y2Hi, y2Lo int16
-	x0, x1                 int16
+	y1, y2 int32
+	x0, x1 int32
 }
 
-func (f *highPass) filter(sig []int16) {
-	for i, x := range sig {
-		x2 := f.x1
-		f.x1 = f.x0
-		f.x0 = x
-		acc := mpy32x16(f.y1Hi, f.y1Lo, hp100A[1])
-		acc = lAdd(acc, mpy32x16(f.y2Hi, f.y2Lo, hp100A[2]))
-		acc = lMac(acc, f.x0, hp100B[0])
-		acc = lMac(acc, f.x1, hp100B[1])
-		acc = lMac(acc, x2, hp100B[2])
-		acc = lShl(acc, 2)
-		sig[i] = round16(lShl(acc, 1))
-		f.y2Hi, f.y2Lo = f.y1Hi, f.y1Lo
-		f.y1Hi, f.y1Lo = lExtract(acc)
+// filter high-passes in into out.
+func (f *highPass) filter(in *[FrameSamples]int32, out *[FrameSamples]int16) {
+	a1, a2 := int32(hp100A[1]), int32(hp100A[2])
+	b0, b1, b2 := int64(hp100B[0]), int64(hp100B[1]), int64(hp100B[2])
+	y1, y2, x0, x1 := f.y1, f.y2, f.x0, f.x1
+	for i, x := range in {
+		x2 := x1
+		x1 = x0
+		x0 = x
+		// Mpy_32_16 of the (hi, lo) split of y1 and y2: neither can
+		// saturate, the coefficients being far from -32768.
+		m1 := ((y1>>16)*a1)<<1 + (((y1>>1)&0x7fff)*a1>>15)<<1
+		m2 := ((y2>>16)*a2)<<1 + (((y2>>1)&0x7fff)*a2>>15)<<1
+		s1 := int64(m1) + int64(m2)
+		s2 := s1 + 2*int64(x0)*b0
+		s3 := s2 + 2*int64(x1)*b1
+		s4 := s3 + 2*int64(x2)*b2
+		var acc int32
+		if (uint64(s1+1<<31)|uint64(s2+1<<31)|uint64(s3+1<<31)|uint64(s4+1<<31))>>32 == 0 {
+			acc = sat32(s4 << 2)
+		} else {
+			// A partial sum left 32 bits: the saturating chain.
+			a := lAdd(m1, m2)
+			a = lMac(a, int16(x0), int16(b0))
+			a = lMac(a, int16(x1), int16(b1))
+			a = lMac(a, int16(x2), int16(b2))
+			acc = lShl(a, 2)
+		}
+		out[i] = round16(lShl(acc, 1))
+		y2, y1 = y1, acc
 	}
+	f.y1, f.y2, f.x0, f.x1 = y1, y2, x0, x1
 }
