@@ -83,7 +83,7 @@ func quantizeErasedSIDGain(ener, sh int16) int16 {
 
 // cngExcitation writes 80 samples of comfort-noise excitation at
 // exc[pos:], whose history the adaptive part reads.
-func cngExcitation(gain int16, exc []int32, pos int, seed *int16) {
+func cngExcitation(gain int16, exc []int64, pos int, seed *int16) {
 	if gain == 0 {
 		clear(exc[pos : pos+80])
 		return
@@ -144,7 +144,7 @@ func cngExcitation(gain int16, exc []int32, pos int, seed *int16) {
 		var peak int16
 		for i := range 40 {
 			v := add(multR(int16(cur[i]), gp2), excg[i])
-			cur[i] = int32(v)
+			cur[i] = int64(v)
 			if a := abs16(v); a > peak {
 				peak = a
 			}
@@ -184,7 +184,7 @@ func cngExcitation(gain int16, exc []int32, pos int, seed *int16) {
 		if acc < 0 {
 			// Negative discriminant: drop the adaptive part.
 			for i, v := range excg {
-				cur[i] = int32(v)
+				cur[i] = int64(v)
 			}
 			m := abs16(excg[posn[0]]) | abs16(excg[posn[1]]) | abs16(excg[posn[2]]) | abs16(excg[posn[3]])
 			sh = 1
@@ -221,9 +221,9 @@ func cngExcitation(gain int16, exc []int32, pos int, seed *int16) {
 		}
 		for i := range 4 {
 			if sign[i] != 0 {
-				cur[posn[i]] = int32(add(int16(cur[posn[i]]), g))
+				cur[posn[i]] = int64(add(int16(cur[posn[i]]), g))
 			} else {
-				cur[posn[i]] = int32(sub(int16(cur[posn[i]]), g))
+				cur[posn[i]] = int64(sub(int16(cur[posn[i]]), g))
 			}
 		}
 	}

@@ -122,10 +122,10 @@ const (
 type Decoder struct {
 	variant Variant
 
-	// Signals are 16-bit values held in int32 (see synth.go).
-	exc    [excHist + FrameSamples]int32 // past and current excitation
-	synth  [10 + FrameSamples]int32      // synthesis; its 10 past samples are the filter memory
-	lspOld [10]int16                     // LSPs of the previous frame, Q15
+	// Signals are 16-bit values held in int64 (see synth.go).
+	exc      [excHist + FrameSamples]int64 // past and current excitation
+	synth    [10 + FrameSamples]int64      // synthesis; its 10 past samples are the filter memory
+	lspOld   [10]int16                     // LSPs of the previous frame, Q15
 	sharp    int16                         // pitch sharpening, Q14
 	oldT0    int16                         // last integer pitch lag
 	gainPit  int16                         // last pitch gain, Q14
@@ -282,7 +282,7 @@ func (d *Decoder) decodeFrame(t FrameType, bits *[SpeechFrameSize]byte, out *[Fr
 		// lost: an L_mac chain of squares saturates only at its end.
 		var e int64
 		for _, v := range d.exc[excHist:] {
-			e += int64(v * v)
+			e += v * v
 		}
 		acc := int32(min(e<<1, maxInt32))
 		sh := normL(acc)
@@ -292,17 +292,17 @@ func (d *Decoder) decodeFrame(t FrameType, bits *[SpeechFrameSize]byte, out *[Fr
 	copy(d.exc[:excHist], d.exc[FrameSamples:])
 	d.pastFtyp = ftyp
 
-	var pst [FrameSamples]int32
+	var pst [FrameSamples]int64
 	d.postFilter(&t0, &az, &pst, ftyp == ftypSpeech)
 	copy(d.synth[:10], d.synth[FrameSamples:])
 	d.hp.filter(&pst, out)
 }
 
 // postFilter runs the variant's post-filter over the frame's synthesis.
-func (d *Decoder) postFilter(t0 *[2]int16, az *[2][11]int16, out *[FrameSamples]int32, harmonic bool) {
+func (d *Decoder) postFilter(t0 *[2]int16, az *[2][11]int16, out *[FrameSamples]int64, harmonic bool) {
 	for s := range 2 {
-		syn := (*[10 + subLen]int32)(d.synth[s*subLen:])
-		o := (*[subLen]int32)(out[s*subLen:])
+		syn := (*[10 + subLen]int64)(d.synth[s*subLen:])
+		o := (*[subLen]int64)(out[s*subLen:])
 		if d.variant == AnnexA {
 			d.pfA.filter(t0[s], syn, &az[s], o, harmonic)
 			continue
@@ -379,11 +379,11 @@ func (d *Decoder) decodeSpeech(p *speechParams, bfi, parityErr bool, az *[2][11]
 				gc = 0
 			}
 		}
-		exc := (*[subLen]int32)(d.exc[pos:])
+		exc := (*[subLen]int64)(d.exc[pos:])
 		for i := range subLen {
 			acc := lMult(int16(exc[i]), gp)
 			acc = lMac(acc, cb[i], gc)
-			exc[i] = int32(round16(lShl(acc, 1)))
+			exc[i] = int64(round16(lShl(acc, 1)))
 		}
 		d.synthesizeSubframe(&az[s], s)
 	}
@@ -399,8 +399,8 @@ func (d *Decoder) synthesizeFrame(az *[2][11]int16) {
 // saturation the whole excitation buffer is scaled down by 4 and the
 // subframe synthesised again, as the Recommendation specifies.
 func (d *Decoder) synthesizeSubframe(a *[11]int16, s int) {
-	x := (*[subLen]int32)(d.exc[excHist+s*subLen:])
-	y := (*[10 + subLen]int32)(d.synth[s*subLen:])
+	x := (*[subLen]int64)(d.exc[excHist+s*subLen:])
+	y := (*[10 + subLen]int64)(d.synth[s*subLen:])
 	if synthesize(a, x, y, subLen) {
 		for i := range d.exc {
 			d.exc[i] >>= 2

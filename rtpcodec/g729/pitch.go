@@ -50,16 +50,35 @@ var adaptiveTaps = func() (t [3][20]int32) {
 	return t
 }()
 
+// adaptivePairTaps[f][m] packs the taps of two neighbouring outputs into
+// one int64 (see dotPair): the low lane weighs w[m] for output j, the high
+// lane for output j+1, whose window starts one sample later.
+var adaptivePairTaps = func() (t [3][21]int64) {
+	for f, taps := range adaptiveTaps {
+		for m := range 21 {
+			var lo, hi int32
+			if m < 20 {
+				lo = taps[m]
+			}
+			if m > 0 {
+				hi = taps[m-1]
+			}
+			t[f][m] = pair(lo, hi)
+		}
+	}
+	return t
+}()
+
 // adaptiveLimit[f] is the largest sample magnitude for which no partial sum
 // of phase f, rounding included, can leave 32 bits: 2·Σ|taps|·peak + 2^15
 // < 2^31.
-var adaptiveLimit = func() (l [3]int32) {
+var adaptiveLimit = func() (l [3]int64) {
 	for f, taps := range adaptiveTaps {
 		var gain int32
 		for _, c := range taps {
 			gain += max(c, -c)
 		}
-		l[f] = (maxInt32 - 0x8000) / (2 * gain)
+		l[f] = int64((maxInt32 - 0x8000) / (2 * gain))
 	}
 	return l
 }()
@@ -67,40 +86,52 @@ var adaptiveLimit = func() (l [3]int32) {
 // adaptiveVector writes the 40 samples at exc[pos:] from the past excitation
 // delayed by t0 - frac/3, with the 1/3-resolution interpolation filter.
 // exc must hold at least t0+11 samples of history before pos. For lags
-// shorter than the subframe the filter reads samples it has just written.
-func adaptiveVector(exc []int32, pos int, t0, frac int16) {
+// shorter than the subframe the filter reads samples it has written: output
+// j reads at most exc[pos+j-10], so two neighbouring outputs can be computed
+// together.
+func adaptiveVector(exc []int64, pos int, t0, frac int16) {
 	x0 := pos - int(t0)
 	frac = -frac
 	if frac < 0 {
 		frac += 3
 		x0--
 	}
-	taps := &adaptiveTaps[frac]
+	taps := &adaptivePairTaps[frac]
 	limit := adaptiveLimit[frac]
-	var peak int32 // the largest magnitude the filter has read so far
+	var peak int64 // the largest magnitude the filter has read so far
 	for _, v := range exc[x0-9 : min(x0+50, pos)] {
 		peak = max(peak, v, -v)
 	}
-	out := (*[subLen]int32)(exc[pos : pos+subLen])
-	for j := range subLen {
-		w := (*[20]int32)(exc[x0+j-9 : x0+j+11])
-		var v int32
+	out := (*[subLen]int64)(exc[pos : pos+subLen])
+	for j := 0; j < subLen; j += 2 {
+		w := (*[21]int64)(exc[x0+j-9 : x0+j+12])
+		var v0, v1 int64
 		if peak <= limit {
-			s := taps[0]*w[0] + taps[1]*w[1] + taps[2]*w[2] + taps[3]*w[3] + taps[4]*w[4] +
-				taps[5]*w[5] + taps[6]*w[6] + taps[7]*w[7] + taps[8]*w[8] + taps[9]*w[9] +
-				taps[10]*w[10] + taps[11]*w[11] + taps[12]*w[12] + taps[13]*w[13] + taps[14]*w[14] +
-				taps[15]*w[15] + taps[16]*w[16] + taps[17]*w[17] + taps[18]*w[18] + taps[19]*w[19]
-			v = (s<<1 + 0x8000) >> 16
+			// Every partial sum is below 2^30: the pair packing is exact.
+			acc := w[0]*taps[0] + w[1]*taps[1] + w[2]*taps[2] + w[3]*taps[3] + w[4]*taps[4] +
+				w[5]*taps[5] + w[6]*taps[6] + w[7]*taps[7] + w[8]*taps[8] + w[9]*taps[9] +
+				w[10]*taps[10] + w[11]*taps[11] + w[12]*taps[12] + w[13]*taps[13] + w[14]*taps[14] +
+				w[15]*taps[15] + w[16]*taps[16] + w[17]*taps[17] + w[18]*taps[18] + w[19]*taps[19] +
+				w[20]*taps[20]
+			s0, s1 := unpair(acc)
+			v0, v1 = (int64(s0)<<1+0x8000)>>16, (int64(s1)<<1+0x8000)>>16
 		} else {
-			// The reference's order: x0, x0+1, x0-1, x0+2, ...
-			var acc int32
-			for i := range 10 {
-				acc = lMac(acc, int16(w[9-i]), int16(taps[9-i]))
-				acc = lMac(acc, int16(w[10+i]), int16(taps[10+i]))
-			}
-			v = int32(round16(acc))
+			t := &adaptiveTaps[frac]
+			v0 = adaptiveExact(t, (*[20]int64)(w[:20]))
+			v1 = adaptiveExact(t, (*[20]int64)(w[1:]))
 		}
-		out[j] = v
-		peak = max(peak, v, -v)
+		out[j], out[j+1] = v0, v1
+		peak = max(peak, v0, -v0, v1, -v1)
 	}
+}
+
+// adaptiveExact evaluates one interpolated sample with the saturation of
+// every step, in the reference's order: x0, x0+1, x0-1, x0+2, ...
+func adaptiveExact(taps *[20]int32, w *[20]int64) int64 {
+	var acc int32
+	for i := range 10 {
+		acc = lMac(acc, int16(w[9-i]), int16(taps[9-i]))
+		acc = lMac(acc, int16(w[10+i]), int16(taps[10+i]))
+	}
+	return int64(round16(acc))
 }

@@ -20,8 +20,8 @@ const (
 
 // postFilter holds the post-filter state.
 type postFilter struct {
-	res2     [pstResLen]int32 // A(z/γ2) residual with history
-	memStp   [10]int32        // memory of 1/A(z/γ1)
+	res2     [pstResLen]int64 // A(z/γ2) residual with history
+	memStp   [10]int64        // memory of 1/A(z/γ1)
 	gainPrec int16            // last gain of the gain control (Q14)
 }
 
@@ -34,14 +34,14 @@ func (pf *postFilter) reset() {
 // decoded pitch lag of the frame's first subframe; harmonic enables the
 // long-term post-filter (Annex B disables it in inactive frames). It returns
 // the long-term delay found, 0 for unvoiced.
-func (pf *postFilter) filter(t0 int16, synth *[10 + subLen]int32, az *[11]int16, out *[subLen]int32, harmonic bool) (vo int16) {
+func (pf *postFilter) filter(t0 int16, synth *[10 + subLen]int64, az *[11]int16, out *[subLen]int64, harmonic bool) (vo int16) {
 	var ap1, ap2 [11]int16
 	weightLPC(az, pstGamma1, &ap1)
 	weightLPC(az, pstGamma2, &ap2)
-	res := (*[subLen]int32)(pf.res2[pstMemRes:])
+	res := (*[subLen]int64)(pf.res2[pstMemRes:])
 	residual(&ap2, synth, res)
 
-	var ltp [subLen]int32
+	var ltp [subLen]int64
 	if harmonic {
 		// A lag of 144 (19 1/3 ≤ lag ≤ 144 2/3 decode, but 144 only from a
 		// second-subframe index no encoder emits) would make the search read
@@ -54,12 +54,12 @@ func (pf *postFilter) filter(t0 int16, synth *[10 + subLen]int32, az *[11]int16,
 	parcor0 := shortTermGain(&ap2, &ap1, &ltp)
 	// 1/A(z/γ1) into st[10:], st[:10] being its memory; the tilt
 	// compensation reads st[9:], the last output before the subframe first.
-	var st [10 + subLen]int32
+	var st [10 + subLen]int64
 	copy(st[:10], pf.memStp[:])
 	synthesize(&ap1, &ltp, &st, subLen)
 	copy(pf.memStp[:], st[subLen:])
-	tiltCompensate((*[1 + subLen]int32)(st[9:]), out, parcor0)
-	pf.gainPrec = gainControl((*[subLen]int32)(synth[10:]), out, pf.gainPrec)
+	tiltCompensate((*[1 + subLen]int64)(st[9:]), out, parcor0)
+	pf.gainPrec = gainControl((*[subLen]int64)(synth[10:]), out, pf.gainPrec)
 	copy(pf.res2[:pstMemRes], pf.res2[subLen:])
 	return vo
 }
@@ -74,16 +74,16 @@ type ltpChoice struct {
 }
 
 // longTerm runs the harmonic post-filter on the current residual into out.
-func (pf *postFilter) longTerm(t0 int16, out *[subLen]int32) (vo int16) {
-	in := (*[subLen]int32)(pf.res2[pstMemRes:])
+func (pf *postFilter) longTerm(t0 int16, out *[subLen]int64) (vo int16) {
+	in := (*[subLen]int64)(pf.res2[pstMemRes:])
 	// Justify the signal on 13 bits for the search. The reference ORs the
 	// magnitudes; their maximum has the same leading bit.
-	var m int32
+	var m int64
 	for _, v := range pf.res2 {
 		m = max(m, v, -v)
 	}
 	sh := sub(3, normS(int16(min(m, maxInt16))))
-	var sig [pstResLen]int32
+	var sig [pstResLen]int64
 	if sh >= 0 {
 		for i, v := range pf.res2 {
 			sig[i] = v >> uint(sh)
@@ -93,26 +93,26 @@ func (pf *postFilter) longTerm(t0 int16, out *[subLen]int32) (vo int16) {
 			sig[i] = v << uint(-sh)
 		}
 	}
-	var up [7][41]int32
+	var up [7][41]int64
 	c := searchDelay(t0, &sig, &up)
 	if !c.voiced {
 		*out = *in
 		return 0
 	}
 	vo = c.delay
-	var y *[subLen]int32
+	var y *[subLen]int64
 	if c.phase == 0 {
-		y = (*[subLen]int32)(pf.res2[pstMemRes-int(c.delay):])
+		y = (*[subLen]int64)(pf.res2[pstMemRes-int(c.delay):])
 	} else {
 		num2, den2, shNum2, shDen2 := longInterpolate(&sig, c.delay, c.phase, out)
 		if selectLTP(c.num, c.den, c.shNum, c.shDen, num2, den2, shNum2, shDen2) == 1 {
-			y = (*[subLen]int32)(up[c.phase-1][c.offUp:])
+			y = (*[subLen]int64)(up[c.phase-1][c.offUp:])
 		} else {
 			c.num, c.den, c.shNum, c.shDen = num2, den2, shNum2, shDen2
 			y = out
 		}
 		for i := range y {
-			y[i] = int32(shl(int16(y[i]), sh))
+			y[i] = int64(shl(int16(y[i]), sh))
 		}
 	}
 	num, den := c.num, c.den
@@ -129,8 +129,8 @@ func (pf *postFilter) longTerm(t0 int16, out *[subLen]int32) (vo int16) {
 		den = shr(den, 1)
 		gain = divS(den, add(den, num))
 	}
-	g1 := int32(add(sub(32767, gain), 1))
-	g := int32(gain)
+	g1 := int64(add(sub(32767, gain), 1))
+	g := int64(gain)
 	// gain + g1 <= 2^15, so the sum of the two products never saturates.
 	for n := range subLen {
 		out[n] = (g*in[n] + g1*y[n] + 0x4000) >> 15
@@ -142,13 +142,13 @@ func (pf *postFilter) longTerm(t0 int16, out *[subLen]int32) (vo int16) {
 // fractional delays at 1/8 resolution (short interpolation filters). sig is
 // the justified residual with history, the current subframe at pstMemRes;
 // up receives the signals interpolated at the seven fractional phases.
-func searchDelay(t0 int16, sig *[pstResLen]int32, up *[7][41]int32) (c ltpChoice) {
+func searchDelay(t0 int16, sig *[pstResLen]int64, up *[7][41]int64) (c ltpChoice) {
 	// sig is justified below 2^12 and the interpolation filters have a gain
 	// below 1.2, so no correlation or energy of 40 products here can reach
 	// 2^31: the saturating accumulations of the reference reduce to plain
 	// integer arithmetic.
 	const b = pstMemRes
-	in := (*[subLen]int32)(sig[b:])
+	in := (*[subLen]int64)(sig[b:])
 	acc := dot40(in, in)
 	if acc == 0 {
 		return
@@ -167,7 +167,7 @@ func searchDelay(t0 int16, sig *[pstResLen]int32, up *[7][41]int32) (c ltpChoice
 	numInt := int32(-1)
 	var iMax int16
 	for i := range int16(3) {
-		acc = max(dot40(in, (*[subLen]int32)(sig[b-int(lambda)-int(i):])), 0)
+		acc = max(dot40(in, (*[subLen]int64)(sig[b-int(lambda)-int(i):])), 0)
 		if acc > numInt {
 			numInt = acc
 			iMax = i
@@ -177,7 +177,7 @@ func searchDelay(t0 int16, sig *[pstResLen]int32, up *[7][41]int32) (c ltpChoice
 		return
 	}
 	lambda = add(lambda, iMax)
-	past := (*[subLen]int32)(sig[b-int(lambda):])
+	past := (*[subLen]int64)(sig[b-int(lambda):])
 	denInt := dot40(past, past)
 	if denInt == 0 {
 		return
@@ -188,16 +188,16 @@ func searchDelay(t0 int16, sig *[pstResLen]int32, up *[7][41]int32) (c ltpChoice
 	// correlations with the subframe.
 	var den, num [7][2]int32
 	denMax := denInt
-	x := (*[44]int32)(sig[b-int(lambda)+1-3:])
+	x := (*[44]int64)(sig[b-int(lambda)+1-3:])
 	for phi := range 7 {
 		y := &up[phi]
 		h := (*[4]int16)(pstUpShort[phi*4:])
-		h0, h1, h2, h3 := int32(h[0]), int32(h[1]), int32(h[2]), int32(h[3])
+		h0, h1, h2, h3 := int64(h[0]), int64(h[1]), int64(h[2]), int64(h[3])
 		for n := range y {
 			a := h0*x[n+3] + h1*x[n+2] + h2*x[n+1] + h3*x[n]
 			y[n] = (a<<1 + 0x8000) >> 16
 		}
-		var e, c0, c1 int32
+		var e, c0, c1 int64
 		for n := range subLen - 1 {
 			e += y[n+1] * y[n+1]
 			c0 += in[n] * y[n]
@@ -206,8 +206,8 @@ func searchDelay(t0 int16, sig *[pstResLen]int32, up *[7][41]int32) (c ltpChoice
 		c0 += in[subLen-1] * y[subLen-1]
 		c1 += in[subLen-1] * y[subLen]
 		e <<= 1
-		den[phi] = [2]int32{e + y[0]*y[0]<<1, e + y[subLen]*y[subLen]<<1}
-		num[phi] = [2]int32{c0 << 1, c1 << 1}
+		den[phi] = [2]int32{int32(e + y[0]*y[0]<<1), int32(e + y[subLen]*y[subLen]<<1)}
+		num[phi] = [2]int32{int32(c0 << 1), int32(c1 << 1)}
 		if max(y[0], -y[0]) > max(y[subLen], -y[subLen]) {
 			denMax = max(denMax, den[phi][0])
 		} else {
@@ -263,32 +263,22 @@ func searchDelay(t0 int16, sig *[pstResLen]int32, up *[7][41]int32) (c ltpChoice
 	return
 }
 
-// dot40 returns Σ 2·a[i]·b[i] without saturation, for signals known to be
-// small enough.
-func dot40(a, b *[subLen]int32) int32 {
-	var s int32
-	for i := range a {
-		s += a[i] * b[i]
-	}
-	return s << 1
-}
-
 // longInterpolate computes the delayed signal with the long (16-tap)
 // interpolation filter into y and the numerator and denominator of its gain.
-func longInterpolate(sig *[pstResLen]int32, delay, phase int16, y *[subLen]int32) (num, den, shNum, shDen int16) {
+func longInterpolate(sig *[pstResLen]int64, delay, phase int16, y *[subLen]int64) (num, den, shNum, shDen int16) {
 	// As in searchDelay, the justified signal keeps every sum below 2^31.
-	var h [16]int32
+	var h [16]int64
 	for i, v := range pstUpLong[int(phase-1)*16 : int(phase)*16] {
-		h[15-i] = int32(v)
+		h[15-i] = int64(v)
 	}
-	x := (*[subLen + 15]int32)(sig[pstMemRes+8-int(delay)-15:])
+	x := (*[subLen + 15]int64)(sig[pstMemRes+8-int(delay)-15:])
 	for n := range y {
-		w := (*[16]int32)(x[n:])
+		w := (*[16]int64)(x[n:])
 		a := h[0]*w[0] + h[1]*w[1] + h[2]*w[2] + h[3]*w[3] + h[4]*w[4] + h[5]*w[5] + h[6]*w[6] + h[7]*w[7] +
 			h[8]*w[8] + h[9]*w[9] + h[10]*w[10] + h[11]*w[11] + h[12]*w[12] + h[13]*w[13] + h[14]*w[14] + h[15]*w[15]
 		y[n] = (a<<1 + 0x8000) >> 16
 	}
-	if acc := dot40(y, (*[subLen]int32)(sig[pstMemRes:])); acc >= 0 {
+	if acc := dot40(y, (*[subLen]int64)(sig[pstMemRes:])); acc >= 0 {
 		t := max(sub(16, normL(acc)), 0)
 		num, shNum = extractL(acc>>uint(t)), t
 	}
@@ -322,31 +312,32 @@ func selectLTP(num1, den1, shNum1, shDen1, num2, den2, shNum2, shDen2 int16) int
 
 // impulseResponse computes the first n samples of the impulse response of
 // A(z/γ2)/A(z/γ1) (num = A(z/γ2), den = A(z/γ1)) into h.
-func impulseResponse(num, den *[11]int16, h *[10 + subLen]int32, n int) {
-	var x [subLen]int32
+func impulseResponse(num, den *[11]int16, h *[10 + subLen]int64, n int) {
+	var x [subLen]int64
 	for i, v := range num {
-		x[i] = int32(v)
+		x[i] = int64(v)
 	}
-	*h = [10 + subLen]int32{}
+	*h = [10 + subLen]int64{}
 	synthesize(den, &x, h, n)
 }
 
 // autocorr returns the saturating L_mac sums Σ h[i]² and Σ h[i]·h[i+1]
 // over h[:n].
-func autocorr(h []int32) (r0, r1 int32) {
-	var peak int32
+func autocorr(h []int64) (r0, r1 int32) {
+	var peak int64
 	for _, v := range h {
 		peak = max(peak, v, -v)
 	}
 	// Below 2^12 no partial sum of up to 40 doubled products reaches 2^31.
 	if peak < 1<<12 && len(h) <= subLen {
+		var e, c int64
 		for i, v := range h {
-			r0 += v * v
+			e += v * v
 			if i > 0 {
-				r1 += h[i-1] * v
+				c += h[i-1] * v
 			}
 		}
-		return r0 << 1, r1 << 1
+		return int32(e << 1), int32(c << 1)
 	}
 	for i, v := range h {
 		r0 = lMac(r0, int16(v), int16(v))
@@ -360,8 +351,8 @@ func autocorr(h []int32) (r0, r1 int32) {
 // shortTermGain computes the impulse response of A(z/γ2)/A(z/γ1), returns
 // its first reflection coefficient and scales sig by 1/Σ|h| when that sum
 // exceeds 1.
-func shortTermGain(ap2, ap1 *[11]int16, sig *[subLen]int32) (parcor0 int16) {
-	var buf [10 + subLen]int32
+func shortTermGain(ap2, ap1 *[11]int16, sig *[subLen]int64) (parcor0 int16) {
+	var buf [10 + subLen]int64
 	impulseResponse(ap2, ap1, &buf, pstHLen)
 	h := buf[10 : 10+pstHLen]
 
@@ -379,11 +370,11 @@ func shortTermGain(ap2, ap1 *[11]int16, sig *[subLen]int32) (parcor0 int16) {
 
 	var g0l int32
 	for _, v := range h {
-		g0l += min(max(v, -v), maxInt16) // abs_s
+		g0l += int32(min(max(v, -v), maxInt16)) // abs_s
 	}
 	g0 := extractH(lShl(g0l, 14))
 	if g0 > 1024 {
-		t := int32(divS(1024, g0))
+		t := int64(divS(1024, g0))
 		for i, v := range sig {
 			sig[i] = (v*t + 0x4000) >> 15 // mult_r: t < 2^15 keeps it in range
 		}
@@ -393,10 +384,10 @@ func shortTermGain(ap2, ap1 *[11]int16, sig *[subLen]int32) (parcor0 int16) {
 
 // tiltCompensate filters sig (sig[0] is the previous sample) through
 // (1 + μ z⁻¹)/(1 - |μ|) into out, with μ = γ3·parcor0.
-func tiltCompensate(sig *[1 + subLen]int32, out *[subLen]int32, parcor0 int16) {
+func tiltCompensate(sig *[1 + subLen]int64, out *[subLen]int64, parcor0 int16) {
 	var mu, fact int16
 	var shFact1 uint
-	var lFact int32
+	var lFact int64
 	if parcor0 > 0 {
 		mu = multR(parcor0, pstGamma3Plus)
 		shFact1, fact, lFact = 15, 0x4000, 0x4000
@@ -405,21 +396,21 @@ func tiltCompensate(sig *[1 + subLen]int32, out *[subLen]int32, parcor0 int16) {
 		shFact1, fact, lFact = 12, 0x0800, 0x0800
 	}
 	mu2 := add(32767, sub(1, abs16(mu)))
-	ga := int32(divS(fact, mu2))
-	m := int32(shr(mu, 1))
+	ga := int64(divS(fact, mu2))
+	m := int64(shr(mu, 1))
 	// |μ/2| <= 2^14 and ga >= 0 keep every step of the reference within
 	// 32 bits: only the final saturation to 16 bits and the truncation of
 	// extract_l remain.
 	for n := range out {
 		acc := sig[n+1]<<15 + 2*m*sig[n] + 0x4000
-		t := int32(int16(acc >> 15))
-		out[n] = int32(sat16((2*t*ga + lFact) >> shFact1))
+		t := int64(int16(acc >> 15))
+		out[n] = int64(sat16(int32((2*t*ga + lFact) >> shFact1)))
 	}
 }
 
 // gainControl scales out so that its gain follows that of in, smoothed
 // from one sample to the next; it returns the last gain.
-func gainControl(in, out *[subLen]int32, gain int16) int16 {
+func gainControl(in, out *[subLen]int64, gain int16) int16 {
 	acc := absSum(in)
 	var g0 int16
 	if acc != 0 {
@@ -443,16 +434,16 @@ func gainControl(in, out *[subLen]int32, gain int16) int16 {
 	}
 	for i, v := range out {
 		gain = add(multR(pstAGC, gain), g0)
-		out[i] = int32(round16(lShl(lMult(gain, int16(v)), 1)))
+		out[i] = int64(round16(lShl(lMult(gain, int16(v)), 1)))
 	}
 	return gain
 }
 
 // absSum returns Σ|x[i]| (the sum of 40 samples cannot saturate).
-func absSum(x *[subLen]int32) int32 {
-	var s int32
+func absSum(x *[subLen]int64) int32 {
+	var s int64
 	for _, v := range x {
 		s += max(v, -v)
 	}
-	return s
+	return int32(s)
 }

@@ -19,10 +19,10 @@ const (
 
 // postFilterA holds the state of the Annex A post-filter.
 type postFilterA struct {
-	res2     [pstAResLen]int32 // A(z/γ2) residual with pitMax samples of history
-	scaled   [pstAResLen]int32 // res2/4, on which the delay search runs
-	memStp   [10]int32         // memory of 1/A(z/γ1)
-	memPre   int32             // last input sample of the pre-emphasis
+	res2     [pstAResLen]int64 // A(z/γ2) residual with pitMax samples of history
+	scaled   [pstAResLen]int64 // res2/4, on which the delay search runs
+	memStp   [10]int64         // memory of 1/A(z/γ1)
+	memPre   int64             // last input sample of the pre-emphasis
 	pastGain int16             // last gain of the gain control (Q12)
 }
 
@@ -34,18 +34,18 @@ func (pf *postFilterA) reset() {
 // preceding synthesis) with the subframe's LP filter az into out. t0 is the
 // subframe's decoded integer pitch lag; harmonic enables the long-term
 // post-filter (Annex B disables it in inactive frames).
-func (pf *postFilterA) filter(t0 int16, synth *[10 + subLen]int32, az *[11]int16, out *[subLen]int32, harmonic bool) {
+func (pf *postFilterA) filter(t0 int16, synth *[10 + subLen]int64, az *[11]int16, out *[subLen]int64, harmonic bool) {
 	var ap3, ap4 [11]int16
 	weightLPC(az, pstGamma2, &ap3)
 	weightLPC(az, pstGamma1, &ap4)
-	res := (*[subLen]int32)(pf.res2[pitMax:])
+	res := (*[subLen]int64)(pf.res2[pitMax:])
 	residual(&ap3, synth, res)
-	scaled := (*[subLen]int32)(pf.scaled[pitMax:])
+	scaled := (*[subLen]int64)(pf.scaled[pitMax:])
 	for i, v := range res {
 		scaled[i] = v >> 2
 	}
 
-	var sig [subLen]int32
+	var sig [subLen]int64
 	if harmonic {
 		tMin := t0 - 3
 		tMax := tMin + 6
@@ -59,32 +59,28 @@ func (pf *postFilterA) filter(t0 int16, synth *[10 + subLen]int32, az *[11]int16
 	}
 	pf.memPre = preEmphasize(&sig, tiltFactor(&ap3, &ap4), pf.memPre)
 	// 1/A(z/γ1) into st[10:], st[:10] being its memory.
-	var st [10 + subLen]int32
+	var st [10 + subLen]int64
 	copy(st[:10], pf.memStp[:])
 	synthesize(&ap4, &sig, &st, subLen)
 	copy(pf.memStp[:], st[subLen:])
-	*out = *(*[subLen]int32)(st[10:])
-	pf.pastGain = gainControlA((*[subLen]int32)(synth[10:]), out, pf.pastGain)
+	*out = *(*[subLen]int64)(st[10:])
+	pf.pastGain = gainControlA((*[subLen]int64)(synth[10:]), out, pf.pastGain)
 	copy(pf.res2[:pitMax], pf.res2[subLen:])
 	copy(pf.scaled[:pitMax], pf.scaled[subLen:])
 }
 
 // harmonic runs the long-term post-filter over the integer delays
 // tMin..tMax on the current residual into out.
-func (pf *postFilterA) harmonic(tMin, tMax int16, out *[subLen]int32) {
-	cur := (*[subLen]int32)(pf.scaled[pitMax:])
-	// With every sample read below 5181 in magnitude, no partial sum of
-	// 40 doubled products can reach 2^31 and the correlations need no
-	// saturation.
-	var peak int32
-	for _, v := range pf.scaled[pitMax-int(tMax):] {
-		peak = max(peak, v, -v)
-	}
-	plain := peak <= 5180
+func (pf *postFilterA) harmonic(tMin, tMax int16, out *[subLen]int64) {
+	cur := (*[subLen]int64)(pf.scaled[pitMax:])
+	first := pitMax - int(tMax) // the first sample a delayed window reads
+	// With every sample read at most 5180 in magnitude, no partial sum of
+	// 40 doubled products reaches 2^31 and plain arithmetic is exact.
+	plain := peak(cur[:]) <= 5180 && peak(pf.scaled[first:first+46]) <= 5180
 	corMax := int32(minInt32)
 	t := tMin
 	for i := tMin; i <= tMax; i++ {
-		past := (*[subLen]int32)(pf.scaled[pitMax-int(i):])
+		past := (*[subLen]int64)(pf.scaled[pitMax-int(i):])
 		var c int32
 		if plain {
 			c = dot40(cur, past)
@@ -95,7 +91,7 @@ func (pf *postFilterA) harmonic(tMin, tMax int16, out *[subLen]int32) {
 			corMax, t = c, i
 		}
 	}
-	ener := energy40(1, (*[subLen]int32)(pf.scaled[pitMax-int(t):]))
+	ener := energy40(1, (*[subLen]int64)(pf.scaled[pitMax-int(t):]))
 	ener0 := energy40(1, cur)
 	corMax = max(corMax, 0)
 
@@ -105,7 +101,7 @@ func (pf *postFilterA) harmonic(tMin, tMax int16, out *[subLen]int32) {
 	en := round16(lShl(ener, j))
 	en0 := round16(lShl(ener0, j))
 
-	res := (*[subLen]int32)(pf.res2[pitMax:])
+	res := (*[subLen]int64)(pf.res2[pitMax:])
 	// Off when the prediction gain cmax²/(en·en0) is below 3 dB.
 	if lSub(lMult(cmax, cmax), lMult(en, en0)>>1) < 0 {
 		*out = *res
@@ -124,8 +120,8 @@ func (pf *postFilterA) harmonic(tMin, tMax int16, out *[subLen]int32) {
 			g0, gain = 32767, 0
 		}
 	}
-	past := (*[subLen]int32)(pf.res2[pitMax-int(t):])
-	g0l, gl := int32(g0), int32(gain)
+	past := (*[subLen]int64)(pf.res2[pitMax-int(t):])
+	g0l, gl := int64(g0), int64(gain)
 	for i := range out {
 		// add(mult(g0, x), mult(gain, y)): with g0 + gain <= 2^15 the sum
 		// stays within 16 bits.
@@ -135,7 +131,7 @@ func (pf *postFilterA) harmonic(tMin, tMax int16, out *[subLen]int32) {
 
 // corr40Exact returns the L_mac correlation of two 40-sample vectors with
 // the saturation of every step.
-func corr40Exact(a, b *[subLen]int32) int32 {
+func corr40Exact(a, b *[subLen]int64) int32 {
 	var acc int32
 	for i := range a {
 		acc = lMac(acc, int16(a[i]), int16(b[i]))
@@ -143,21 +139,11 @@ func corr40Exact(a, b *[subLen]int32) int32 {
 	return acc
 }
 
-// energy40 returns acc + Σ 2·x[i]² with the saturation of an L_mac chain;
-// the terms being non-negative, that is the sum clamped to 2^31-1.
-func energy40(acc int32, x *[subLen]int32) int32 {
-	var s int64
-	for _, v := range x {
-		s += int64(v * v)
-	}
-	return int32(min(int64(acc)+s<<1, maxInt32))
-}
-
 // tiltFactor returns the pre-emphasis factor of the tilt compensation from
 // the first two autocorrelations of the impulse response of
 // A(z/γ2)/A(z/γ1): 0.8·r1/r0, or 0 when r1 <= 0.
 func tiltFactor(ap3, ap4 *[11]int16) int16 {
-	var buf [10 + subLen]int32
+	var buf [10 + subLen]int64
 	impulseResponse(ap3, ap4, &buf, pstAHLen)
 	r0, r1 := autocorr(buf[10 : 10+pstAHLen])
 	if extractH(r1) <= 0 {
@@ -168,19 +154,19 @@ func tiltFactor(ap3, ap4 *[11]int16) int16 {
 
 // preEmphasize filters sig through 1 - g·z⁻¹ in place, mem being the
 // sample before sig[0]; it returns the new memory.
-func preEmphasize(sig *[subLen]int32, g int16, mem int32) int32 {
+func preEmphasize(sig *[subLen]int64, g int16, mem int64) int64 {
 	last := sig[subLen-1]
-	gl := int32(g)
+	gl := int64(g)
 	for i := subLen - 1; i > 0; i-- {
-		sig[i] = int32(sat16(sig[i] - (gl*sig[i-1])>>15))
+		sig[i] = int64(sat16(int32(sig[i] - (gl*sig[i-1])>>15)))
 	}
-	sig[0] = int32(sat16(sig[0] - (gl*mem)>>15))
+	sig[0] = int64(sat16(int32(sig[0] - (gl*mem)>>15)))
 	return last
 }
 
 // gainControlA scales out so that its energy follows that of in, the gain
 // smoothed from one sample to the next (Q12); it returns the last gain.
-func gainControlA(in, out *[subLen]int32, pastGain int16) int16 {
+func gainControlA(in, out *[subLen]int64, pastGain int16) int16 {
 	s := energyShr2(out)
 	if s == 0 {
 		return 0
@@ -200,18 +186,18 @@ func gainControlA(in, out *[subLen]int32, pastGain int16) int16 {
 	gain := pastGain
 	for i, v := range out {
 		gain = add(mult(gain, pstAAGC), g0)
-		out[i] = int32(extractH(lShl(lMult(int16(v), gain), 3)))
+		out[i] = int64(extractH(lShl(lMult(int16(v), gain), 3)))
 	}
 	return gain
 }
 
 // energyShr2 returns Σ 2·(x[i]>>2)² with the saturation of an L_mac chain
 // (the sum clamped, the terms being non-negative).
-func energyShr2(x *[subLen]int32) int32 {
+func energyShr2(x *[subLen]int64) int32 {
 	var s int64
 	for _, v := range x {
 		v >>= 2
-		s += int64(v * v)
+		s += v * v
 	}
 	return int32(min(s<<1, maxInt32))
 }

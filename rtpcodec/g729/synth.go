@@ -3,41 +3,64 @@ package g729
 // LP filtering (G.729 §4.1.6): the synthesis filter 1/A(z), the inverse
 // filter A(z) and bandwidth expansion A(z/γ).
 //
-// Signals inside the decoder are 16-bit values held in int32 arrays: Go
-// loads an int32 array element at a variable index in one instruction but
-// needs two for a sign-extended int16, and the filters below are where the
-// decoder spends its time.
+// Signals inside the decoder are 16-bit values held in int64 arrays: Go
+// loads an int64 array element at a variable index in one instruction, but
+// needs two or three for a sign-extended int16 or int32, and the filters
+// below are where the decoder spends its time.
 //
 // The reference evaluates each filter output as a chain of saturating
 // L_mac/L_msu steps. A chain equals plain integer arithmetic whenever no
 // partial sum leaves 32 bits, so each filter bounds its partial sums (by
-// Σ|a|·max|x|) and takes plain int32 arithmetic when the bound allows,
-// which is nearly always, and the exact chain otherwise.
+// Σ|a|·max|x|) and takes plain arithmetic when the bound allows, which is
+// nearly always, and the exact chain otherwise.
 
 // synthesize filters x[:n] through 1/A(z) into buf[10:10+n], buf[:10]
 // holding the filter memory (the previous 10 outputs, oldest first); n is
 // at most 40. It reports whether any operation saturated (the reference's
 // Overflow flag).
-func synthesize(a *[11]int16, x *[subLen]int32, buf *[10 + subLen]int32, n int) (overflow bool) {
-	var c [11]int32
-	sumA := int32(0)
+func synthesize(a *[11]int16, x *[subLen]int64, buf *[10 + subLen]int64, n int) (overflow bool) {
+	var c [11]int64
+	sumA := int64(0) // Σ|a[1..10]|
 	for j, v := range a {
-		c[j] = int32(v)
-		sumA += max(c[j], -c[j])
+		c[j] = int64(v)
+		if j > 0 {
+			sumA += max(c[j], -c[j])
+		}
 	}
-	// Every sample is below 2^15 in magnitude, so Σ|a|·2^15 bounds each
-	// partial sum; when twice that stays below 2^31 none can saturate.
-	if sumA > maxInt16 {
-		return synthesizeTracked(&c, x, buf, n)
+	// Every partial sum is at most |a0·x| + Σ|a[1..10]|·max|y| (undoubled);
+	// while twice that stays below 2^31, none can saturate and plain
+	// arithmetic is exact. With |x| <= 2^15 that holds while every output so
+	// far is at most limit, which for most filters exceeds any sample.
+	limit := int64(maxInt32)
+	if sumA > 0 {
+		limit = (1<<30 - 1 - max(c[0], -c[0])<<15) / sumA
+	}
+	track := limit < 1<<15
+	var maxY int64 // the largest output so far, memory included, when tracked
+	if track {
+		for _, v := range buf[:10] {
+			maxY = max(maxY, v, -v)
+		}
+	}
+	if c[0] == minInt16 { // L_mult(-32768, -32768) saturates
+		maxY, limit = 1, 0
 	}
 	n = min(n, subLen)
 	y1 := buf[9] // the last output stays in a register
 	for i := range n {
-		// Oldest terms first: only the last product waits for y[i-1].
-		s := x[i]*c[0] - c[10]*buf[i] - c[9]*buf[i+1] - c[8]*buf[i+2] - c[7]*buf[i+3] -
-			c[6]*buf[i+4] - c[5]*buf[i+5] - c[4]*buf[i+6] - c[3]*buf[i+7] - c[2]*buf[i+8]
-		s -= c[1] * y1
-		v, o := scaleQ12(s)
+		var v int64
+		var o bool
+		if maxY <= limit {
+			// Oldest terms first: only the last product waits for y[i-1].
+			s := x[i]*c[0] - c[10]*buf[i] - c[9]*buf[i+1] - c[8]*buf[i+2] - c[7]*buf[i+3] - c[6]*buf[i+4] -
+				c[5]*buf[i+5] - c[4]*buf[i+6] - c[3]*buf[i+7] - c[2]*buf[i+8]
+			v, o = scaleQ12(s - c[1]*y1)
+		} else {
+			v, o = synthSampleExact(&c, x[i], (*[10]int64)(buf[i:i+10]))
+		}
+		if track {
+			maxY = max(maxY, v, -v)
+		}
 		overflow = overflow || o
 		buf[i+10] = v
 		y1 = v
@@ -47,7 +70,7 @@ func synthesize(a *[11]int16, x *[subLen]int32, buf *[10 + subLen]int32, n int) 
 
 // scaleQ12 turns the (undoubled) sum s of Q12 products into the output
 // sample as L_shl(2s, 3) and round do, reporting whether either saturated.
-func scaleQ12(s int32) (int32, bool) {
+func scaleQ12(s int64) (int64, bool) {
 	if s >= -1<<27 && s < 1<<27-1<<11 {
 		return (s<<4 + 0x8000) >> 16, false
 	}
@@ -57,106 +80,85 @@ func scaleQ12(s int32) (int32, bool) {
 	return maxInt16, true
 }
 
-// synthesizeTracked runs the recursion for filters with a large Σ|a|:
-// samples whose partial sums provably stay within 32 bits (tracking the
-// largest output so far) take plain arithmetic, the others the exact chain.
-func synthesizeTracked(c *[11]int32, x *[subLen]int32, buf *[10 + subLen]int32, n int) (overflow bool) {
-	// A coefficient of -32768 would make a product saturate (L_mult of
-	// -32768·-32768); such filters take the exact path for every sample.
-	exact := false
-	var sumA int64 // Σ|a[1..10]|
-	for _, v := range c[1:] {
-		exact = exact || v == minInt16
-		sumA += int64(max(v, -v))
-	}
-	var maxY int64 // max |y| so far, memory included
-	for _, v := range buf[:10] {
-		maxY = max(maxY, int64(v), -int64(v))
-	}
-	n = min(n, subLen)
-	for i := range n {
-		var s int32
-		var o bool
-		if !exact && 2*(int64(max(x[i], -x[i]))*int64(max(c[0], -c[0]))+sumA*maxY) <= maxInt32 {
-			s = x[i] * c[0]
-			for j := 10; j >= 1; j-- {
-				s -= c[j] * buf[i+10-j]
-			}
-			buf[i+10], o = scaleQ12(s)
-		} else {
-			buf[i+10], o = synthSampleExact(c, x[i], (*[10]int32)(buf[i:i+10]))
-		}
-		overflow = overflow || o
-		maxY = max(maxY, int64(buf[i+10]), -int64(buf[i+10]))
-	}
-	return overflow
-}
-
 // synthSampleExact evaluates one output of the synthesis filter with the
 // saturation of every step; hist[10-j] is y[i-j].
-func synthSampleExact(c *[11]int32, x int32, hist *[10]int32) (y int32, overflow bool) {
-	note := func(v int64) int32 {
+func synthSampleExact(c *[11]int64, x int64, hist *[10]int64) (y int64, overflow bool) {
+	note := func(v int64) int64 {
 		if v > maxInt32 || v < minInt32 {
 			overflow = true
 		}
-		return sat32(v)
+		return int64(sat32(v))
 	}
-	acc := note(2 * int64(x) * int64(c[0]))
+	acc := note(2 * x * c[0])
 	for j := 1; j <= 10; j++ {
-		p := note(2 * int64(c[j]) * int64(hist[10-j])) // L_mult
-		acc = note(int64(acc) - int64(p))
+		p := note(2 * c[j] * hist[10-j]) // L_mult
+		acc = note(acc - p)
 	}
-	acc = note(int64(acc) << 3)
-	acc = note(int64(acc) + 0x8000)
+	acc = note(acc << 3)
+	acc = note(acc + 0x8000)
 	return acc >> 16, overflow
 }
 
 // residual filters x through A(z) into y: x[10+i] is the input aligned with
 // y[i], x[:10] the 10 samples before it.
-func residual(a *[11]int16, x *[10 + subLen]int32, y *[subLen]int32) {
-	var c [11]int32
-	sumA := int32(0)
-	for j, v := range a {
-		c[j] = int32(v)
-		sumA += max(c[j], -c[j])
+func residual(a *[11]int16, x *[10 + subLen]int64, y *[subLen]int64) {
+	sumA := int64(0)
+	for _, v := range a {
+		sumA += max(int64(v), -int64(v))
 	}
 	if sumA > maxInt16 {
-		residualTracked(&c, x, y)
+		residualTracked(a, x, y)
 		return
 	}
-	// As in synthesize: no partial sum can saturate.
-	for i := range subLen {
-		s := c[10]*x[i] + c[9]*x[i+1] + c[8]*x[i+2] + c[7]*x[i+3] + c[6]*x[i+4] + c[5]*x[i+5] +
-			c[4]*x[i+6] + c[3]*x[i+7] + c[2]*x[i+8] + c[1]*x[i+9] + c[0]*x[i+10]
-		y[i], _ = scaleQ12(s)
+	// As in synthesize, no partial sum can saturate: each output is below
+	// 2^30 undoubled, so two outputs share the multiplies as a pair. Output
+	// i weighs x[i+m] by a[10-m], output i+1 by a[11-m].
+	var p [12]int64
+	for m := range p {
+		var lo, hi int32
+		if m <= 10 {
+			lo = int32(a[10-m])
+		}
+		if m >= 1 {
+			hi = int32(a[11-m])
+		}
+		p[m] = pair(lo, hi)
+	}
+	for i := 0; i < subLen; i += 2 {
+		w := (*[12]int64)(x[i : i+12])
+		acc := w[0]*p[0] + w[1]*p[1] + w[2]*p[2] + w[3]*p[3] + w[4]*p[4] + w[5]*p[5] +
+			w[6]*p[6] + w[7]*p[7] + w[8]*p[8] + w[9]*p[9] + w[10]*p[10] + w[11]*p[11]
+		s0, s1 := unpair(acc)
+		y[i], _ = scaleQ12(int64(s0))
+		y[i+1], _ = scaleQ12(int64(s1))
 	}
 }
 
 // residualTracked is residual for filters with a large Σ|a|: plain
 // arithmetic when Σ|a|·max|x| bounds the partial sums, else the exact chain.
-func residualTracked(c *[11]int32, x *[10 + subLen]int32, y *[subLen]int32) {
+func residualTracked(a *[11]int16, x *[10 + subLen]int64, y *[subLen]int64) {
 	var sumA, maxX int64
-	for _, v := range c {
-		sumA += int64(max(v, -v))
+	for _, v := range a {
+		sumA += max(int64(v), -int64(v))
 	}
 	for _, v := range x {
-		maxX = max(maxX, int64(v), -int64(v))
+		maxX = max(maxX, v, -v)
 	}
 	plain := 2*sumA*maxX <= maxInt32
 	for i := range subLen {
 		if plain {
-			var s int32
-			for j := range 11 {
-				s += c[j] * x[i+10-j]
+			var s int64
+			for j, c := range a {
+				s += int64(c) * x[i+10-j]
 			}
 			y[i], _ = scaleQ12(s)
 			continue
 		}
-		acc := lMult(int16(x[i+10]), int16(c[0]))
+		acc := lMult(int16(x[i+10]), a[0])
 		for j := 1; j <= 10; j++ {
-			acc = lMac(acc, int16(c[j]), int16(x[i+10-j]))
+			acc = lMac(acc, a[j], int16(x[i+10-j]))
 		}
-		y[i] = int32(round16(lShl(acc, 3)))
+		y[i] = int64(round16(lShl(acc, 3)))
 	}
 }
 
