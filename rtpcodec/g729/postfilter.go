@@ -432,11 +432,15 @@ func gainControl(in, out *[subLen]int64, gain int16) int16 {
 		g0 = shr(g0, shG0)
 		g0 = multR(g0, pstAGC1)
 	}
+	// gain = add(mult_r(0.9875, gain), g0) and out = round(L_shl(L_mult(
+	// gain, out), 1)): the clamps give the saturations of add, and of
+	// L_mult, L_shl and round together (mult_r by 0.9875 cannot saturate).
+	gl, g := int64(gain), int64(g0)
 	for i, v := range out {
-		gain = add(multR(pstAGC, gain), g0)
-		out[i] = int64(round16(lShl(lMult(gain, int16(v)), 1)))
+		gl = min(max((gl*pstAGC+0x4000)>>15+g, minInt16), maxInt16)
+		out[i] = (min(max(gl*v<<2, minInt32), maxInt32-0x8000) + 0x8000) >> 16
 	}
-	return gain
+	return int16(gl)
 }
 
 // absSum returns Σ|x[i]| (the sum of 40 samples cannot saturate).

@@ -183,21 +183,25 @@ func gainControlA(in, out *[subLen]int64, pastGain int16) int16 {
 		s = invSqrtFixed(s)
 		g0 = mult(round16(lShl(s, 9)), pstAAGC1)
 	}
-	gain := pastGain
+	// gain = add(mult(gain, 0.9), g0) and out = extract_h(L_shl(L_mult(out,
+	// gain), 3)): the gain stays within [0, 32766] (g0 <= 3276), so only the
+	// shift can saturate.
+	gain, g := int64(pastGain), int64(g0)
 	for i, v := range out {
-		gain = add(mult(gain, pstAAGC), g0)
-		out[i] = int64(extractH(lShl(lMult(int16(v), gain), 3)))
+		gain = min((gain*pstAAGC)>>15+g, maxInt16)
+		out[i] = min(max(v*gain<<4, minInt32), maxInt32) >> 16
 	}
-	return gain
+	return int16(gain)
 }
 
 // energyShr2 returns Σ 2·(x[i]>>2)² with the saturation of an L_mac chain
 // (the sum clamped, the terms being non-negative).
 func energyShr2(x *[subLen]int64) int32 {
-	var s int64
-	for _, v := range x {
-		v >>= 2
-		s += v * v
+	var s0, s1 int64
+	for i := 0; i < subLen; i += 4 {
+		a, b, c, d := x[i]>>2, x[i+1]>>2, x[i+2]>>2, x[i+3]>>2
+		s0 += a*a + b*b
+		s1 += c*c + d*d
 	}
-	return int32(min(s<<1, maxInt32))
+	return int32(min((s0+s1)<<1, maxInt32))
 }
