@@ -30,40 +30,58 @@ func synthesize(a *[11]int16, x *[subLen]int64, buf *[10 + subLen]int64, n int) 
 	// Every partial sum is at most |a0·x| + Σ|a[1..10]|·max|y| (undoubled);
 	// while twice that stays below 2^31, none can saturate and plain
 	// arithmetic is exact. With |x| <= 2^15 that holds while every output so
-	// far is at most limit, which for most filters exceeds any sample.
-	limit := int64(maxInt32)
+	// far is at most limit in magnitude, which for most filters exceeds any
+	// sample. The plain loop stops at the first output that does not fit
+	// (the sum leaves the window lo..hi): outputs beyond limit or saturating.
+	limit := int64(maxInt16)
 	if sumA > 0 {
-		limit = (1<<30 - 1 - max(c[0], -c[0])<<15) / sumA
+		limit = min((1<<30-1-max(c[0], -c[0])<<15)/sumA, maxInt16)
 	}
-	track := limit < 1<<15
-	var maxY int64 // the largest output so far, memory included, when tracked
-	if track {
-		for _, v := range buf[:10] {
-			maxY = max(maxY, v, -v)
-		}
-	}
-	if c[0] == minInt16 { // L_mult(-32768, -32768) saturates
-		maxY, limit = 1, 0
+	lo, hi := -limit<<12-1<<11, (limit+1)<<12-1<<11
+	if limit == maxInt16 {
+		lo = -1 << 27 // -32768 rounds from the whole range
 	}
 	n = min(n, subLen)
+	if c[0] == minInt16 || peak(buf[:10]) > limit { // L_mult(-32768, -32768) saturates
+		return synthesizeExact(&c, x, buf, 0, n, limit)
+	}
 	y1 := buf[9] // the last output stays in a register
 	for i := range n {
+		// Oldest terms first: only the last product waits for y[i-1].
+		s := x[i]*c[0] - c[10]*buf[i] - c[9]*buf[i+1] - c[8]*buf[i+2] - c[7]*buf[i+3] - c[6]*buf[i+4] -
+			c[5]*buf[i+5] - c[4]*buf[i+6] - c[3]*buf[i+7] - c[2]*buf[i+8] - c[1]*y1
+		if s < lo || s >= hi {
+			return synthesizeExact(&c, x, buf, i, n, limit)
+		}
+		y1 = (s<<4 + 0x8000) >> 16 // L_shl(2s, 3) and round, unsaturated
+		buf[i+10] = y1
+	}
+	return false
+}
+
+// synthesizeExact continues the synthesis at output i for filters whose
+// outputs grew beyond limit or saturate: outputs take plain arithmetic while
+// the largest magnitude so far is at most limit, the exact chain afterwards.
+func synthesizeExact(c *[11]int64, x *[subLen]int64, buf *[10 + subLen]int64, i, n int, limit int64) (overflow bool) {
+	maxY := peak(buf[:10+i])
+	if c[0] == minInt16 {
+		maxY = limit + 1
+	}
+	for ; i < n; i++ {
 		var v int64
 		var o bool
 		if maxY <= limit {
-			// Oldest terms first: only the last product waits for y[i-1].
-			s := x[i]*c[0] - c[10]*buf[i] - c[9]*buf[i+1] - c[8]*buf[i+2] - c[7]*buf[i+3] - c[6]*buf[i+4] -
-				c[5]*buf[i+5] - c[4]*buf[i+6] - c[3]*buf[i+7] - c[2]*buf[i+8]
-			v, o = scaleQ12(s - c[1]*y1)
+			s := x[i] * c[0]
+			for j := 1; j <= 10; j++ {
+				s -= c[j] * buf[i+10-j]
+			}
+			v, o = scaleQ12(s)
 		} else {
-			v, o = synthSampleExact(&c, x[i], (*[10]int64)(buf[i:i+10]))
+			v, o = synthSampleExact(c, x[i], (*[10]int64)(buf[i:i+10]))
 		}
-		if track {
-			maxY = max(maxY, v, -v)
-		}
+		maxY = max(maxY, v, -v)
 		overflow = overflow || o
 		buf[i+10] = v
-		y1 = v
 	}
 	return overflow
 }
