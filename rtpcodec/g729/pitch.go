@@ -108,7 +108,7 @@ func adaptiveVector(exc []int64, pos int, t0, frac int16) {
 		var v0, v1 int64
 		if peak <= limit {
 			// Every partial sum is below 2^30: the pair packing is exact.
-			acc := w[0]*taps[0] + w[1]*taps[1] + w[2]*taps[2] + w[3]*taps[3] + w[4]*taps[4] +
+			acc := pairBias + w[0]*taps[0] + w[1]*taps[1] + w[2]*taps[2] + w[3]*taps[3] + w[4]*taps[4] +
 				w[5]*taps[5] + w[6]*taps[6] + w[7]*taps[7] + w[8]*taps[8] + w[9]*taps[9] +
 				w[10]*taps[10] + w[11]*taps[11] + w[12]*taps[12] + w[13]*taps[13] + w[14]*taps[14] +
 				w[15]*taps[15] + w[16]*taps[16] + w[17]*taps[17] + w[18]*taps[18] + w[19]*taps[19] +

@@ -16,11 +16,15 @@ const (
 	pstAGC1       = 32768 - pstAGC
 	pstMemRes     = pitMax + 1 + 8 // residual history for the delay search
 	pstResLen     = pstMemRes + 40
+	pstBlock      = 8 // samples per block of blockPeak
 )
 
 // postFilter holds the post-filter state.
 type postFilter struct {
 	res2     [pstResLen]int64 // A(z/γ2) residual with history
+	// blockPeak holds the largest magnitude of each 8-sample block of res2,
+	// which keeps the justification of res2 from scanning all of it.
+	blockPeak [pstResLen / pstBlock]int64
 	memStp   [10]int64        // memory of 1/A(z/γ1)
 	gainPrec int16            // last gain of the gain control (Q14)
 }
@@ -40,6 +44,10 @@ func (pf *postFilter) filter(t0 int16, synth *[10 + subLen]int64, az *[11]int16,
 	weightLPC(az, pstGamma2, &ap2)
 	res := (*[subLen]int64)(pf.res2[pstMemRes:])
 	residual(&ap2, synth, res)
+	copy(pf.blockPeak[:], pf.blockPeak[subLen/pstBlock:])
+	for i := range subLen / pstBlock {
+		pf.blockPeak[pstMemRes/pstBlock+i] = peak(res[i*pstBlock : (i+1)*pstBlock])
+	}
 
 	var ltp [subLen]int64
 	if harmonic {
@@ -77,20 +85,23 @@ type ltpChoice struct {
 func (pf *postFilter) longTerm(t0 int16, out *[subLen]int64) (vo int16) {
 	in := (*[subLen]int64)(pf.res2[pstMemRes:])
 	// Justify the signal on 13 bits for the search. The reference ORs the
-	// magnitudes; their maximum has the same leading bit.
+	// magnitudes of all of res2; their maximum has the same leading bit.
 	var m int64
-	for _, v := range pf.res2 {
-		m = max(m, v, -v)
+	for _, v := range pf.blockPeak {
+		m = max(m, v)
 	}
 	sh := sub(3, normS(int16(min(m, maxInt16))))
+	// The search reads no further back than t0+9 samples before the
+	// subframe (t0 <= 143 keeps that within the history).
 	var sig [pstResLen]int64
+	first := pstMemRes - int(t0) - 9
 	if sh >= 0 {
-		for i, v := range pf.res2 {
-			sig[i] = v >> uint(sh)
+		for i := first; i < pstResLen; i++ {
+			sig[i] = pf.res2[i] >> uint(sh)
 		}
 	} else {
-		for i, v := range pf.res2 { // small enough not to saturate
-			sig[i] = v << uint(-sh)
+		for i := first; i < pstResLen; i++ { // small enough not to saturate
+			sig[i] = pf.res2[i] << uint(-sh)
 		}
 	}
 	var up [7][41]int64
@@ -186,28 +197,27 @@ func searchDelay(t0 int16, sig *[pstResLen]int64, up *[7][41]int64) (c ltpChoice
 	// Signals interpolated at the delays lambda+1-phi/8 (offset 0 in up)
 	// and lambda-phi/8 (offset 1), with their energies and their
 	// correlations with the subframe.
+	//
+	// Every sum here stays within 31 bits, so two neighbouring outputs share
+	// their multiplies as the lanes of a pair (vector.go): xp[n] pairs the
+	// samples x[n], x[n+1] of the delayed signal, and ip[n] pairs in[n],
+	// in[n-1] so that Σ y[n]·ip[n] yields both correlations at once.
 	var den, num [7][2]int32
 	denMax := denInt
-	x := (*[44]int64)(sig[b-int(lambda)+1-3:])
+	x := (*[45]int64)(sig[b-int(lambda)+1-3:])
+	var xp [44]int64
+	for n := range xp {
+		xp[n] = x[n+1]<<32 + x[n]
+	}
+	var ip [subLen + 1]int64
+	ip[0] = in[0]
+	for n := 1; n < subLen; n++ {
+		ip[n] = in[n-1]<<32 + in[n]
+	}
+	ip[subLen] = in[subLen-1] << 32
 	for phi := range 7 {
 		y := &up[phi]
-		h := (*[4]int16)(pstUpShort[phi*4:])
-		h0, h1, h2, h3 := int64(h[0]), int64(h[1]), int64(h[2]), int64(h[3])
-		for n := range y {
-			a := h0*x[n+3] + h1*x[n+2] + h2*x[n+1] + h3*x[n]
-			y[n] = (a<<1 + 0x8000) >> 16
-		}
-		var e, c0, c1 int64
-		for n := range subLen - 1 {
-			e += y[n+1] * y[n+1]
-			c0 += in[n] * y[n]
-			c1 += in[n] * y[n+1]
-		}
-		c0 += in[subLen-1] * y[subLen-1]
-		c1 += in[subLen-1] * y[subLen]
-		e <<= 1
-		den[phi] = [2]int32{int32(e + y[0]*y[0]<<1), int32(e + y[subLen]*y[subLen]<<1)}
-		num[phi] = [2]int32{int32(c0 << 1), int32(c1 << 1)}
+		den[phi], num[phi] = interpolatePhase((*[4]int16)(pstUpShort[phi*4:]), x, &xp, &ip, y)
 		if max(y[0], -y[0]) > max(y[subLen], -y[subLen]) {
 			denMax = max(denMax, den[phi][0])
 		} else {
@@ -261,6 +271,30 @@ func searchDelay(t0 int16, sig *[pstResLen]int64, up *[7][41]int64) (c ltpChoice
 		}
 	}
 	return
+}
+
+// interpolatePhase computes into y the signal x interpolated with the 4-tap
+// filter h (xp pairing its neighbouring samples), and returns its energies
+// and correlations with the subframe (ip pairing in[n], in[n-1]) for the
+// offsets 0 and 1 of searchDelay.
+func interpolatePhase(h *[4]int16, x *[45]int64, xp *[44]int64, ip *[subLen + 1]int64, y *[41]int64) (den, num [2]int32) {
+	const rnd = pairBias + 0x4000<<32 + 0x4000 // with the rounding of both lanes
+	h0, h1, h2, h3 := int64(h[0]), int64(h[1]), int64(h[2]), int64(h[3])
+	y40 := (h0*x[subLen+3] + h1*x[subLen+2] + h2*x[subLen+1] + h3*x[subLen] + 0x4000) >> 15
+	y[subLen] = y40
+	cc := pairBias + y40*ip[subLen]
+	var e int64
+	for n := 0; n < subLen; n += 2 {
+		// y = (2a + 2^15) >> 16 = (a + 2^14) >> 15 for both lanes.
+		acc := rnd + h0*xp[n+3] + h1*xp[n+2] + h2*xp[n+1] + h3*xp[n]
+		y0, y1 := int64(int32(uint32(acc)^pairBias))>>15, acc>>47
+		y[n], y[n+1] = y0, y1
+		cc += y0*ip[n] + y1*ip[n+1]
+		e += y0*y0 + y1*y1
+	}
+	c0, c1 := unpair(cc)
+	e -= y[0] * y[0] // the energy common to both offsets: y[1..39]
+	return [2]int32{int32((e + y[0]*y[0]) << 1), int32((e + y40*y40) << 1)}, [2]int32{c0 << 1, c1 << 1}
 }
 
 // longInterpolate computes the delayed signal with the long (16-tap)

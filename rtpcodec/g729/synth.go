@@ -144,7 +144,7 @@ func residual(a *[11]int16, x *[10 + subLen]int64, y *[subLen]int64) {
 	}
 	for i := 0; i < subLen; i += 2 {
 		w := (*[12]int64)(x[i : i+12])
-		acc := w[0]*p[0] + w[1]*p[1] + w[2]*p[2] + w[3]*p[3] + w[4]*p[4] + w[5]*p[5] +
+		acc := pairBias + w[0]*p[0] + w[1]*p[1] + w[2]*p[2] + w[3]*p[3] + w[4]*p[4] + w[5]*p[5] +
 			w[6]*p[6] + w[7]*p[7] + w[8]*p[8] + w[9]*p[9] + w[10]*p[10] + w[11]*p[11]
 		s0, s1 := unpair(acc)
 		y[i], _ = scaleQ12(int64(s0))

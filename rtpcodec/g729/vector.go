@@ -6,16 +6,21 @@ package g729
 // Two 32-bit lanes in one int64 let a single 64-bit multiply-add serve two
 // dot products (a "pair"): with lo and hi packed as lo + hi·2^32, the sum
 // Σ x[i]·pair(lo[i], hi[i]) equals Σ x·lo + (Σ x·hi)·2^32 exactly, and the
-// two sums come back apart as long as each stays within 32 bits.
+// two sums come back apart as long as each stays within 32 bits. A pair
+// accumulator starts at pairBias, which lifts the low lane into [0, 2^32):
+// the high lane is then the accumulator shifted down by 32, with no borrow
+// to undo.
+
+// pairBias is the initial value of a pair accumulator.
+const pairBias = 1 << 31
 
 // pair packs lo and hi into lo + hi·2^32.
 func pair(lo, hi int32) int64 { return int64(hi)<<32 + int64(lo) }
 
-// unpair recovers both sums from a pair accumulator whose lanes each hold
-// a sum within 32 bits.
+// unpair recovers both sums from a pair accumulator that started at
+// pairBias and whose lanes each hold a sum within 32 bits.
 func unpair(acc int64) (lo, hi int32) {
-	lo = int32(acc)
-	return lo, int32((acc - int64(lo)) >> 32)
+	return int32(uint32(acc) ^ pairBias), int32(acc >> 32)
 }
 
 // dot40 returns Σ 2·a[i]·b[i] for signals small enough that the L_mac chain
