@@ -93,19 +93,25 @@ func (pf *postFilter) longTerm(t0 int16, out *[subLen]int64) (vo int16) {
 	sh := sub(3, normS(int16(min(m, maxInt16))))
 	// The search reads no further back than t0+9 samples before the
 	// subframe (t0 <= 143 keeps that within the history).
-	var sig [pstResLen]int64
-	first := pstMemRes - int(t0) - 9
-	if sh >= 0 {
-		for i := first; i < pstResLen; i++ {
-			sig[i] = pf.res2[i] >> uint(sh)
+	sig := &pf.res2
+	if sh != 0 {
+		var scaled [pstResLen]int64
+		first := pstMemRes - int(t0) - 9
+		src, dst := pf.res2[first:], scaled[first:]
+		dst = dst[:len(src)]
+		if sh > 0 {
+			for i, v := range src {
+				dst[i] = v >> uint(sh)
+			}
+		} else {
+			for i, v := range src { // small enough not to saturate
+				dst[i] = v << uint(-sh)
+			}
 		}
-	} else {
-		for i := first; i < pstResLen; i++ { // small enough not to saturate
-			sig[i] = pf.res2[i] << uint(-sh)
-		}
+		sig = &scaled
 	}
 	var up [7][41]int64
-	c := searchDelay(t0, &sig, &up)
+	c := searchDelay(t0, sig, &up)
 	if !c.voiced {
 		*out = *in
 		return 0
@@ -115,7 +121,7 @@ func (pf *postFilter) longTerm(t0 int16, out *[subLen]int64) (vo int16) {
 	if c.phase == 0 {
 		y = (*[subLen]int64)(pf.res2[pstMemRes-int(c.delay):])
 	} else {
-		num2, den2, shNum2, shDen2 := longInterpolate(&sig, c.delay, c.phase, out)
+		num2, den2, shNum2, shDen2 := longInterpolate(sig, c.delay, c.phase, out)
 		if selectLTP(c.num, c.den, c.shNum, c.shDen, num2, den2, shNum2, shDen2) == 1 {
 			y = (*[subLen]int64)(up[c.phase-1][c.offUp:])
 		} else {
@@ -300,17 +306,25 @@ func interpolatePhase(h *[4]int16, x *[45]int64, xp *[44]int64, ip *[subLen + 1]
 // longInterpolate computes the delayed signal with the long (16-tap)
 // interpolation filter into y and the numerator and denominator of its gain.
 func longInterpolate(sig *[pstResLen]int64, delay, phase int16, y *[subLen]int64) (num, den, shNum, shDen int16) {
-	// As in searchDelay, the justified signal keeps every sum below 2^31.
+	// As in searchDelay, the justified signal keeps every sum below 2^31,
+	// and two neighbouring outputs share their multiplies as a pair: xp[k]
+	// pairs x[k] and x[k+1].
 	var h [16]int64
 	for i, v := range pstUpLong[int(phase-1)*16 : int(phase)*16] {
 		h[15-i] = int64(v)
 	}
 	x := (*[subLen + 15]int64)(sig[pstMemRes+8-int(delay)-15:])
-	for n := range y {
-		w := (*[16]int64)(x[n:])
-		a := h[0]*w[0] + h[1]*w[1] + h[2]*w[2] + h[3]*w[3] + h[4]*w[4] + h[5]*w[5] + h[6]*w[6] + h[7]*w[7] +
+	var xp [subLen + 14]int64
+	for k := range xp {
+		xp[k] = x[k+1]<<32 + x[k]
+	}
+	const rnd = pairBias + 0x4000<<32 + 0x4000 // with the rounding of both lanes
+	for n := 0; n < subLen; n += 2 {
+		w := (*[16]int64)(xp[n:])
+		acc := rnd + h[0]*w[0] + h[1]*w[1] + h[2]*w[2] + h[3]*w[3] + h[4]*w[4] + h[5]*w[5] + h[6]*w[6] + h[7]*w[7] +
 			h[8]*w[8] + h[9]*w[9] + h[10]*w[10] + h[11]*w[11] + h[12]*w[12] + h[13]*w[13] + h[14]*w[14] + h[15]*w[15]
-		y[n] = (a<<1 + 0x8000) >> 16
+		// y = (2a + 2^15) >> 16 = (a + 2^14) >> 15 for both lanes.
+		y[n], y[n+1] = int64(int32(uint32(acc)^pairBias))>>15, acc>>47
 	}
 	if acc := dot40(y, (*[subLen]int64)(sig[pstMemRes:])); acc >= 0 {
 		t := max(sub(16, normL(acc)), 0)
@@ -471,7 +485,7 @@ func gainControl(in, out *[subLen]int64, gain int16) int16 {
 	// L_mult, L_shl and round together (mult_r by 0.9875 cannot saturate).
 	gl, g := int64(gain), int64(g0)
 	for i, v := range out {
-		gl = min(max((gl*pstAGC+0x4000)>>15+g, minInt16), maxInt16)
+		gl = min((gl*pstAGC+0x4000)>>15+g, maxInt16) // both terms are >= 0
 		out[i] = (min(max(gl*v<<2, minInt32), maxInt32-0x8000) + 0x8000) >> 16
 	}
 	return int16(gl)
@@ -479,9 +493,10 @@ func gainControl(in, out *[subLen]int64, gain int16) int16 {
 
 // absSum returns Σ|x[i]| (the sum of 40 samples cannot saturate).
 func absSum(x *[subLen]int64) int32 {
-	var s int64
-	for _, v := range x {
-		s += max(v, -v)
+	var s0, s1 int64
+	for i := 0; i < subLen; i += 4 {
+		s0 += max(x[i], -x[i]) + max(x[i+1], -x[i+1])
+		s1 += max(x[i+2], -x[i+2]) + max(x[i+3], -x[i+3])
 	}
-	return int32(s)
+	return int32(s0 + s1)
 }
