@@ -379,11 +379,14 @@ func (d *Decoder) decodeSpeech(p *speechParams, bfi, parityErr bool, az *[2][11]
 				gc = 0
 			}
 		}
+		// exc = round(L_shl(L_mac(L_mult(exc, gp), cb, gc), 1)): the gains
+		// are not negative, so neither L_mult saturates, and the clamps give
+		// the saturations of L_mac, L_shl and round together.
 		exc := (*[subLen]int64)(d.exc[pos:])
+		gpl, gcl := int64(gp), int64(gc)
 		for i := range subLen {
-			acc := lMult(int16(exc[i]), gp)
-			acc = lMac(acc, cb[i], gc)
-			exc[i] = int64(round16(lShl(acc, 1)))
+			t := (exc[i]*gpl + int64(cb[i])*gcl) << 2
+			exc[i] = (min(max(t, minInt32), maxInt32-0x8000) + 0x8000) >> 16
 		}
 		d.synthesizeSubframe(&az[s], s)
 	}

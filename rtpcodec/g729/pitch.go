@@ -98,15 +98,15 @@ func adaptiveVector(exc []int64, pos int, t0, frac int16) {
 	}
 	taps := &adaptivePairTaps[frac]
 	limit := adaptiveLimit[frac]
-	var peak int64 // the largest magnitude the filter has read so far
-	for _, v := range exc[x0-9 : min(x0+50, pos)] {
-		peak = max(peak, v, -v)
-	}
+	// Plain arithmetic while every sample read is at most limit in
+	// magnitude: the past excitation, and for lags below 50 the outputs.
+	feedback := x0+50 > pos
+	plain := peak(exc[x0-9:min(x0+50, pos)]) <= limit
 	out := (*[subLen]int64)(exc[pos : pos+subLen])
 	for j := 0; j < subLen; j += 2 {
 		w := (*[21]int64)(exc[x0+j-9 : x0+j+12])
 		var v0, v1 int64
-		if peak <= limit {
+		if plain {
 			// Every partial sum is below 2^30: the pair packing is exact.
 			acc := pairBias + w[0]*taps[0] + w[1]*taps[1] + w[2]*taps[2] + w[3]*taps[3] + w[4]*taps[4] +
 				w[5]*taps[5] + w[6]*taps[6] + w[7]*taps[7] + w[8]*taps[8] + w[9]*taps[9] +
@@ -121,7 +121,9 @@ func adaptiveVector(exc []int64, pos int, t0, frac int16) {
 			v1 = adaptiveExact(t, (*[20]int64)(w[1:]))
 		}
 		out[j], out[j+1] = v0, v1
-		peak = max(peak, v0, -v0, v1, -v1)
+		if feedback && (v0 < -limit || v0 > limit || v1 < -limit || v1 > limit) {
+			plain = false
+		}
 	}
 }
 

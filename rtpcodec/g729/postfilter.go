@@ -372,18 +372,12 @@ func impulseResponse(num, den *[11]int16, h *[10 + subLen]int64, n int) {
 // autocorr returns the saturating L_mac sums Σ h[i]² and Σ h[i]·h[i+1]
 // over h[:n].
 func autocorr(h []int64) (r0, r1 int32) {
-	var peak int64
-	for _, v := range h {
-		peak = max(peak, v, -v)
-	}
 	// Below 2^12 no partial sum of up to 40 doubled products reaches 2^31.
-	if peak < 1<<12 && len(h) <= subLen {
-		var e, c int64
-		for i, v := range h {
-			e += v * v
-			if i > 0 {
-				c += h[i-1] * v
-			}
+	if len(h) > 1 && len(h) <= subLen && peak(h) < 1<<12 {
+		e, c := h[0]*h[0], int64(0)
+		for i := 1; i < len(h); i++ {
+			e += h[i] * h[i]
+			c += h[i-1] * h[i]
 		}
 		return int32(e << 1), int32(c << 1)
 	}

@@ -24,11 +24,12 @@ func (f *highPass) filter(in *[FrameSamples]int64, out *[FrameSamples]int16) {
 		// saturate, the coefficients being far from -32768.
 		m1 := ((y1>>16)*a1)<<1 + (((y1>>1)&0x7fff)*a1>>15)<<1
 		m2 := ((y2>>16)*a2)<<1 + (((y2>>1)&0x7fff)*a2>>15)<<1
-		s1 := m1 + m2
-		s2 := s1 + 2*x0*b0
-		s3 := s2 + 2*x1*b1
+		// |m1| < 1.038e9 and |m2| < 0.503e9 (y1, y2 are within 32 bits), so
+		// m1+m2 and the next step, |2·x0·b0| < 0.505e9, stay below 2^31:
+		// only the last two partial sums can leave 32 bits.
+		s3 := m1 + m2 + 2*x0*b0 + 2*x1*b1
 		s4 := s3 + 2*x2*b2
-		if (uint64(s1+1<<31)|uint64(s2+1<<31)|uint64(s3+1<<31)|uint64(s4+1<<31))>>32 != 0 {
+		if (uint64(s3+1<<31)|uint64(s4+1<<31))>>32 != 0 {
 			s4 = highPassExact(m1, m2, x0, x1, x2) // a partial sum left 32 bits
 		}
 		acc := min(max(s4<<2, minInt32), maxInt32) // L_shl(s4, 2)

@@ -16,7 +16,7 @@ package g729
 
 // synthesize filters x[:n] through 1/A(z) into buf[10:10+n], buf[:10]
 // holding the filter memory (the previous 10 outputs, oldest first); n is
-// at most 40. It reports whether any operation saturated (the reference's
+// even and at most 40. It reports whether any operation saturated (the reference's
 // Overflow flag).
 func synthesize(a *[11]int16, x *[subLen]int64, buf *[10 + subLen]int64, n int) (overflow bool) {
 	var c [11]int64
@@ -41,20 +41,40 @@ func synthesize(a *[11]int16, x *[subLen]int64, buf *[10 + subLen]int64, n int) 
 	if limit == maxInt16 {
 		lo = -1 << 27 // -32768 rounds from the whole range
 	}
-	n = min(n, subLen)
+	n = min(n, subLen) &^ 1
 	if c[0] == minInt16 || peak(buf[:10]) > limit { // L_mult(-32768, -32768) saturates
 		return synthesizeExact(&c, x, buf, 0, n, limit)
 	}
+	// Two outputs at a time: p[j] pairs a[j] (for y[i]) with a[j+1] (for
+	// y[i+1]), so Σ p[j]·y[i-j] over j = 1..10 yields the sum of y[i] and
+	// all of y[i+1]'s but its a[1]·y[i] and input terms, which follow once
+	// y[i] is known.
+	var p [11]int64
+	for j := 1; j < 10; j++ {
+		p[j] = pair(int32(c[j]), int32(c[j+1]))
+	}
+	p[10] = c[10]
+	c0, c1 := c[0], c[1]
 	y1 := buf[9] // the last output stays in a register
-	for i := range n {
+	for i := 0; i < n; i += 2 {
+		w := (*[12]int64)(buf[i : i+12]) // w[10-j] is y[i-j]
+		in := (*[2]int64)(x[i : i+2])
 		// Oldest terms first: only the last product waits for y[i-1].
-		s := x[i]*c[0] - c[10]*buf[i] - c[9]*buf[i+1] - c[8]*buf[i+2] - c[7]*buf[i+3] - c[6]*buf[i+4] -
-			c[5]*buf[i+5] - c[4]*buf[i+6] - c[3]*buf[i+7] - c[2]*buf[i+8] - c[1]*y1
+		acc := pairBias - p[10]*w[0] - p[9]*w[1] - p[8]*w[2] - p[7]*w[3] - p[6]*w[4] -
+			p[5]*w[5] - p[4]*w[6] - p[3]*w[7] - p[2]*w[8] - p[1]*y1
+		s0, s1 := unpair(acc)
+		s := int64(s0) + in[0]*c0
 		if s < lo || s >= hi {
 			return synthesizeExact(&c, x, buf, i, n, limit)
 		}
-		y1 = (s<<4 + 0x8000) >> 16 // L_shl(2s, 3) and round, unsaturated
-		buf[i+10] = y1
+		y0 := (s<<4 + 0x8000) >> 16 // L_shl(2s, 3) and round, unsaturated
+		w[10] = y0
+		s = int64(s1) + in[1]*c0 - c1*y0
+		if s < lo || s >= hi {
+			return synthesizeExact(&c, x, buf, i+1, n, limit)
+		}
+		y1 = (s<<4 + 0x8000) >> 16
+		w[11] = y1
 	}
 	return false
 }

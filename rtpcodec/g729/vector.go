@@ -48,6 +48,10 @@ func energy40(acc int32, x *[subLen]int64) int32 {
 // peak returns the largest magnitude in x.
 func peak(x []int64) int64 {
 	var hi, lo int64
+	for ; len(x) >= 4; x = x[4:] {
+		hi = max(hi, x[0], x[1], x[2], x[3])
+		lo = min(lo, x[0], x[1], x[2], x[3])
+	}
 	for _, v := range x {
 		hi = max(hi, v)
 		lo = min(lo, v)
