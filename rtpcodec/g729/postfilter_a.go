@@ -76,18 +76,29 @@ func (pf *postFilterA) harmonic(tMin, tMax int16, out *[subLen]int64) {
 	first := pitMax - int(tMax) // the first sample a delayed window reads
 	// With every sample read at most 5180 in magnitude, no partial sum of
 	// 40 doubled products reaches 2^31 and plain arithmetic is exact.
-	plain := peak(cur[:]) <= 5180 && peak(pf.scaled[first:first+46]) <= 5180
+	var corr [7]int32 // for the delays tMax, tMax-1, ..., tMin
+	win := (*[46]int64)(pf.scaled[first:])
+	if peak(cur[:]) <= 5180 && peak(win[:]) <= 5180 {
+		// Two delays share their multiplies as a pair: yp[k] pairs the
+		// samples k and k+1 of the delay line.
+		var yp [44]int64
+		for k := range yp {
+			yp[k] = win[k+1]<<32 + win[k]
+		}
+		for d := 0; d < 6; d += 2 {
+			c0, c1 := unpair(pairBias + sum40(cur, (*[subLen]int64)(yp[d:])))
+			corr[d], corr[d+1] = c0<<1, c1<<1
+		}
+		corr[6] = dot40(cur, (*[subLen]int64)(win[6:]))
+	} else {
+		for d := range corr {
+			corr[d] = corr40Exact(cur, (*[subLen]int64)(win[d:]))
+		}
+	}
 	corMax := int32(minInt32)
 	t := tMin
 	for i := tMin; i <= tMax; i++ {
-		past := (*[subLen]int64)(pf.scaled[pitMax-int(i):])
-		var c int32
-		if plain {
-			c = dot40(cur, past)
-		} else {
-			c = corr40Exact(cur, past)
-		}
-		if c > corMax {
+		if c := corr[tMax-i]; c > corMax {
 			corMax, t = c, i
 		}
 	}

@@ -26,12 +26,17 @@ func unpair(acc int64) (lo, hi int32) {
 // dot40 returns Σ 2·a[i]·b[i] for signals small enough that the L_mac chain
 // of the reference cannot saturate (every partial sum below 2^31).
 func dot40(a, b *[subLen]int64) int32 {
+	return int32(sum40(a, b) << 1)
+}
+
+// sum40 returns Σ a[i]·b[i] in 64-bit arithmetic.
+func sum40(a, b *[subLen]int64) int64 {
 	var s0, s1 int64
 	for i := 0; i < subLen; i += 4 {
 		s0 += a[i]*b[i] + a[i+1]*b[i+1]
 		s1 += a[i+2]*b[i+2] + a[i+3]*b[i+3]
 	}
-	return int32((s0 + s1) << 1)
+	return s0 + s1
 }
 
 // energy40 returns acc + Σ 2·x[i]² with the saturation of an L_mac chain;
