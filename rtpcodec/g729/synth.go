@@ -54,26 +54,30 @@ func synthesize(a *[11]int16, x *[subLen]int64, buf *[10 + subLen]int64, n int) 
 		p[j] = pair(int32(c[j]), int32(c[j+1]))
 	}
 	p[10] = c[10]
-	c0, c1 := c[0], c[1]
+	c0, c1 := c[0], int32(c[1])
+	lo32, span := int32(lo), uint32(hi-lo)
 	y1 := buf[9] // the last output stays in a register
+	// The recursion is the critical path: per pair, two multiplies, the
+	// lane extraction and two roundings. Sums are exact in int32 (every one
+	// is below 2^30), so the second output works in 32 bits.
 	for i := 0; i < n; i += 2 {
 		w := (*[12]int64)(buf[i : i+12]) // w[10-j] is y[i-j]
 		in := (*[2]int64)(x[i : i+2])
-		// Oldest terms first: only the last product waits for y[i-1].
-		acc := pairBias - p[10]*w[0] - p[9]*w[1] - p[8]*w[2] - p[7]*w[3] - p[6]*w[4] -
-			p[5]*w[5] - p[4]*w[6] - p[3]*w[7] - p[2]*w[8] - p[1]*y1
-		s0, s1 := unpair(acc)
-		s := int64(s0) + in[0]*c0
-		if s < lo || s >= hi {
+		// The inputs of both outputs, then the oldest terms first: only
+		// the last product waits for y[i-1].
+		acc := pairBias + (in[1]<<32+in[0])*c0 - p[10]*w[0] - p[9]*w[1] - p[8]*w[2] - p[7]*w[3] -
+			p[6]*w[4] - p[5]*w[5] - p[4]*w[6] - p[3]*w[7] - p[2]*w[8] - p[1]*y1
+		s0 := int32(uint32(acc) ^ pairBias)
+		if uint32(s0-lo32) >= span {
 			return synthesizeExact(&c, x, buf, i, n, limit)
 		}
-		y0 := (s<<4 + 0x8000) >> 16 // L_shl(2s, 3) and round, unsaturated
-		w[10] = y0
-		s = int64(s1) + in[1]*c0 - c1*y0
-		if s < lo || s >= hi {
+		y0 := (s0 + 0x800) >> 12 // L_shl(2s, 3) and round, unsaturated
+		w[10] = int64(y0)
+		s1 := int32(acc>>32) - c1*y0
+		if uint32(s1-lo32) >= span {
 			return synthesizeExact(&c, x, buf, i+1, n, limit)
 		}
-		y1 = (s<<4 + 0x8000) >> 16
+		y1 = int64((s1 + 0x800) >> 12)
 		w[11] = y1
 	}
 	return false
