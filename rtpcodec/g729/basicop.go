@@ -26,6 +26,9 @@ func sat16(x int32) int16 {
 	return int16(x)
 }
 
+// clamp32 is sat32 kept in 64 bits.
+func clamp32(x int64) int64 { return min(max(x, minInt32), maxInt32) }
+
 // sat32 saturates a 64-bit value to 32 bits.
 func sat32(x int64) int32 {
 	if x > maxInt32 {
