@@ -22,6 +22,11 @@ const (
 // postFilter holds the post-filter state.
 type postFilter struct {
 	res2     [pstResLen]int64 // A(z/γ2) residual with history
+	// Scratch space of the long-term search, kept here so that it is not
+	// cleared on every subframe: the residual justified, and the signals
+	// interpolated at the seven fractional phases.
+	scaled [pstResLen]int64
+	up     [7][41]int64
 	// blockPeak holds the largest magnitude of each 8-sample block of res2,
 	// which keeps the justification of res2 from scanning all of it.
 	blockPeak [pstResLen / pstBlock]int64
@@ -95,9 +100,8 @@ func (pf *postFilter) longTerm(t0 int16, out *[subLen]int64) (vo int16) {
 	// subframe (t0 <= 143 keeps that within the history).
 	sig := &pf.res2
 	if sh != 0 {
-		var scaled [pstResLen]int64
 		first := pstMemRes - int(t0) - 9
-		src, dst := pf.res2[first:], scaled[first:]
+		src, dst := pf.res2[first:], pf.scaled[first:]
 		dst = dst[:len(src)]
 		if sh > 0 {
 			for i, v := range src {
@@ -108,10 +112,10 @@ func (pf *postFilter) longTerm(t0 int16, out *[subLen]int64) (vo int16) {
 				dst[i] = v << uint(-sh)
 			}
 		}
-		sig = &scaled
+		sig = &pf.scaled
 	}
-	var up [7][41]int64
-	c := searchDelay(t0, sig, &up)
+	up := &pf.up
+	c := searchDelay(t0, sig, up)
 	if !c.voiced {
 		*out = *in
 		return 0
@@ -128,8 +132,14 @@ func (pf *postFilter) longTerm(t0 int16, out *[subLen]int64) (vo int16) {
 			c.num, c.den, c.shNum, c.shDen = num2, den2, shNum2, shDen2
 			y = out
 		}
-		for i := range y {
-			y[i] = int64(shl(int16(y[i]), sh))
+		if sh < 0 {
+			for i := range y {
+				y[i] >>= uint(-sh)
+			}
+		} else if sh > 0 {
+			for i := range y {
+				y[i] = int64(shl(int16(y[i]), sh))
+			}
 		}
 	}
 	num, den := c.num, c.den
@@ -223,7 +233,7 @@ func searchDelay(t0 int16, sig *[pstResLen]int64, up *[7][41]int64) (c ltpChoice
 	ip[subLen] = in[subLen-1] << 32
 	for phi := range 7 {
 		y := &up[phi]
-		den[phi], num[phi] = interpolatePhase((*[4]int16)(pstUpShort[phi*4:]), x, &xp, &ip, y)
+		interpolatePhase((*[4]int16)(pstUpShort[phi*4:]), x, &xp, &ip, y, &den[phi], &num[phi])
 		if max(y[0], -y[0]) > max(y[subLen], -y[subLen]) {
 			denMax = max(denMax, den[phi][0])
 		} else {
@@ -236,10 +246,13 @@ func searchDelay(t0 int16, sig *[pstResLen]int64, up *[7][41]int64) (c ltpChoice
 	}
 	shNum := max(shDen, shEner)
 
-	// Select the best num²/den, starting from the integer delay.
+	// Select the best num²/den, starting from the integer delay. The
+	// reference compares Mpy_32_16 products of the split squares, which are
+	// 2·((sq >> 1)·den >> 15) exactly (den >= 0); sq holds L_mult(num, num)
+	// >> 1, and the comparison drops the common factor 2.
 	denBest := extractL(denInt >> uint(shDen))
 	numBest := extractL(numInt >> uint(shNum))
-	hiBest, loBest := lExtract(lMult(numBest, numBest))
+	sqBest := int64(lMult(numBest, numBest)) >> 1
 	var phiBest int16
 	off := int16(1)
 	for phi := range int16(7) {
@@ -248,10 +261,10 @@ func searchDelay(t0 int16, sig *[pstResLen]int64, up *[7][41]int64) (c ltpChoice
 			if a := num[phi][o] >> uint(shNum); a >= 0 {
 				n = extractL(a)
 			}
-			hi, lo := lExtract(lMult(n, n))
+			sq := int64(lMult(n, n)) >> 1
 			d := extractL(den[phi][o] >> uint(shDen))
-			if lSub(mpy32x16(hi, lo, denBest), mpy32x16(hiBest, loBest, d)) > 0 {
-				numBest, hiBest, loBest, denBest = n, hi, lo, d
+			if (sq*int64(denBest))>>15 > (sqBest*int64(d))>>15 {
+				numBest, sqBest, denBest = n, sq, d
 				off, phiBest = o, phi+1
 			}
 		}
@@ -262,7 +275,7 @@ func searchDelay(t0 int16, sig *[pstResLen]int64, up *[7][41]int64) (c ltpChoice
 		return
 	}
 	l1 := lMult(denBest, ener)
-	l0 := lComp(hiBest, loBest)
+	l0 := int32(sqBest << 1) // L_Comp of the split square
 	t := add(sub(sub(shl(shNum, 1), shDen), shEner), 1)
 	if t < 0 {
 		l0 = lShr(l0, negate(t))
@@ -283,7 +296,7 @@ func searchDelay(t0 int16, sig *[pstResLen]int64, up *[7][41]int64) (c ltpChoice
 // filter h (xp pairing its neighbouring samples), and returns its energies
 // and correlations with the subframe (ip pairing in[n], in[n-1]) for the
 // offsets 0 and 1 of searchDelay.
-func interpolatePhase(h *[4]int16, x *[45]int64, xp *[44]int64, ip *[subLen + 1]int64, y *[41]int64) (den, num [2]int32) {
+func interpolatePhase(h *[4]int16, x *[45]int64, xp *[44]int64, ip *[subLen + 1]int64, y *[41]int64, den, num *[2]int32) {
 	const rnd = pairBias + 0x4000<<32 + 0x4000 // with the rounding of both lanes
 	h0, h1, h2, h3 := int64(h[0]), int64(h[1]), int64(h[2]), int64(h[3])
 	y40 := (h0*x[subLen+3] + h1*x[subLen+2] + h2*x[subLen+1] + h3*x[subLen] + 0x4000) >> 15
@@ -300,7 +313,8 @@ func interpolatePhase(h *[4]int16, x *[45]int64, xp *[44]int64, ip *[subLen + 1]
 	}
 	c0, c1 := unpair(cc)
 	e -= y[0] * y[0] // the energy common to both offsets: y[1..39]
-	return [2]int32{int32((e + y[0]*y[0]) << 1), int32((e + y40*y40) << 1)}, [2]int32{c0 << 1, c1 << 1}
+	*den = [2]int32{int32((e + y[0]*y[0]) << 1), int32((e + y40*y40) << 1)}
+	*num = [2]int32{c0 << 1, c1 << 1}
 }
 
 // longInterpolate computes the delayed signal with the long (16-tap)
