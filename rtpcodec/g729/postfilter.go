@@ -45,8 +45,8 @@ func (pf *postFilter) reset() {
 // the long-term delay found, 0 for unvoiced.
 func (pf *postFilter) filter(t0 int16, synth *[10 + subLen]int64, az *[11]int16, out *[subLen]int64, harmonic bool) (vo int16) {
 	var ap1, ap2 [11]int16
-	weightLPC(az, pstGamma1, &ap1)
-	weightLPC(az, pstGamma2, &ap2)
+	weightLPC(az, &gamma1Powers, &ap1)
+	weightLPC(az, &gamma2Powers, &ap2)
 	res := (*[subLen]int64)(pf.res2[pstMemRes:])
 	residual(&ap2, synth, res)
 	copy(pf.blockPeak[:], pf.blockPeak[subLen/pstBlock:])
@@ -386,8 +386,9 @@ func impulseResponse(num, den *[11]int16, h *[10 + subLen]int64, n int) {
 // autocorr returns the saturating L_mac sums Σ h[i]² and Σ h[i]·h[i+1]
 // over h[:n].
 func autocorr(h []int64) (r0, r1 int32) {
-	// Below 2^12 no partial sum of up to 40 doubled products reaches 2^31.
-	if len(h) > 1 && len(h) <= subLen && peak(h) < 1<<12 {
+	// When 2·n·peak² < 2^31 no partial sum of the n doubled products
+	// reaches 2^31 (h[0] is 4096, so the bound must allow it).
+	if p := peak(h); len(h) > 1 && len(h) <= subLen && 2*int64(len(h))*p*p <= maxInt32 {
 		e, c := h[0]*h[0], int64(0)
 		for i := 1; i < len(h); i++ {
 			e += h[i] * h[i]

@@ -36,8 +36,8 @@ func (pf *postFilterA) reset() {
 // post-filter (Annex B disables it in inactive frames).
 func (pf *postFilterA) filter(t0 int16, synth *[10 + subLen]int64, az *[11]int16, out *[subLen]int64, harmonic bool) {
 	var ap3, ap4 [11]int16
-	weightLPC(az, pstGamma2, &ap3)
-	weightLPC(az, pstGamma1, &ap4)
+	weightLPC(az, &gamma2Powers, &ap3)
+	weightLPC(az, &gamma1Powers, &ap4)
 	res := (*[subLen]int64)(pf.res2[pitMax:])
 	residual(&ap3, synth, res)
 	scaled := (*[subLen]int64)(pf.scaled[pitMax:])

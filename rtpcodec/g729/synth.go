@@ -204,13 +204,29 @@ func residualTracked(a *[11]int16, x *[10 + subLen]int64, y *[subLen]int64) {
 	}
 }
 
-// weightLPC computes the bandwidth-expanded filter ap[i] = a[i]·γ^i.
-func weightLPC(a *[11]int16, gamma int16, ap *[11]int16) {
+// weightLPC computes the bandwidth-expanded filter ap[i] = a[i]·γ^i, the
+// powers γ^i being those of powers (the reference recomputes them on every
+// call, the same way).
+func weightLPC(a *[11]int16, powers *[11]int16, ap *[11]int16) {
 	ap[0] = a[0]
-	fac := gamma
-	for i := 1; i < 10; i++ {
-		ap[i] = round16(lMult(a[i], fac))
-		fac = round16(lMult(fac, gamma))
+	for i := 1; i <= 10; i++ {
+		ap[i] = round16(lMult(a[i], powers[i]))
 	}
-	ap[10] = round16(lMult(a[10], fac))
 }
+
+// gammaPowers returns γ^1..γ^10 (index 1..10) as the reference computes
+// them, each power the rounded product of the previous one and γ.
+func gammaPowers(gamma int16) (p [11]int16) {
+	p[1] = gamma
+	for i := 2; i <= 10; i++ {
+		p[i] = round16(lMult(p[i-1], gamma))
+	}
+	return p
+}
+
+// The powers of the post-filter's weighting factors, shared by both
+// variants.
+var (
+	gamma1Powers = gammaPowers(pstGamma1)
+	gamma2Powers = gammaPowers(pstGamma2)
+)
