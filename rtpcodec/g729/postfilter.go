@@ -103,13 +103,15 @@ func (pf *postFilter) longTerm(t0 int16, out *[subLen]int64) (vo int16) {
 		first := pstMemRes - int(t0) - 9
 		src, dst := pf.res2[first:], pf.scaled[first:]
 		dst = dst[:len(src)]
+		// (The masks, a no-op, spare Go its handling of shifts by 64 or
+		// more.)
 		if sh > 0 {
 			for i, v := range src {
-				dst[i] = v >> uint(sh)
+				dst[i] = v >> (uint(sh) & 63)
 			}
 		} else {
 			for i, v := range src { // small enough not to saturate
-				dst[i] = v << uint(-sh)
+				dst[i] = v << (uint(-sh) & 63)
 			}
 		}
 		sig = &pf.scaled
@@ -134,7 +136,7 @@ func (pf *postFilter) longTerm(t0 int16, out *[subLen]int64) (vo int16) {
 		}
 		if sh < 0 {
 			for i := range y {
-				y[i] >>= uint(-sh)
+				y[i] >>= uint(-sh) & 63
 			}
 		} else if sh > 0 {
 			for i := range y {
