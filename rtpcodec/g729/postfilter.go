@@ -303,17 +303,25 @@ func interpolatePhase(h *[4]int16, x *[45]int64, xp *[44]int64, ip *[subLen + 1]
 	h0, h1, h2, h3 := int64(h[0]), int64(h[1]), int64(h[2]), int64(h[3])
 	y40 := (h0*x[subLen+3] + h1*x[subLen+2] + h2*x[subLen+1] + h3*x[subLen] + 0x4000) >> 15
 	y[subLen] = y40
-	cc := pairBias + y40*ip[subLen]
-	var e int64
-	for n := 0; n < subLen; n += 2 {
+	cc, cc2 := pairBias+y40*ip[subLen], int64(0)
+	var e, e2 int64
+	// Four outputs per iteration: the two pairs share two of their inputs.
+	for n := 0; n < subLen; n += 4 {
+		x := (*[7]int64)(xp[n : n+7])
 		// y = (2a + 2^15) >> 16 = (a + 2^14) >> 15 for both lanes.
-		acc := rnd + h0*xp[n+3] + h1*xp[n+2] + h2*xp[n+1] + h3*xp[n]
+		acc := rnd + h0*x[3] + h1*x[2] + h2*x[1] + h3*x[0]
+		acc2 := rnd + h0*x[5] + h1*x[4] + h2*x[3] + h3*x[2]
 		y0, y1 := int64(int32(uint32(acc)^pairBias))>>15, acc>>47
-		y[n], y[n+1] = y0, y1
-		cc += y0*ip[n] + y1*ip[n+1]
+		y2, y3 := int64(int32(uint32(acc2)^pairBias))>>15, acc2>>47
+		y[n], y[n+1], y[n+2], y[n+3] = y0, y1, y2, y3
+		p := (*[4]int64)(ip[n : n+4])
+		cc += y0*p[0] + y1*p[1]
+		cc2 += y2*p[2] + y3*p[3]
 		e += y0*y0 + y1*y1
+		e2 += y2*y2 + y3*y3
 	}
-	c0, c1 := unpair(cc)
+	e += e2
+	c0, c1 := unpair(cc + cc2)
 	e -= y[0] * y[0] // the energy common to both offsets: y[1..39]
 	*den = [2]int32{int32((e + y[0]*y[0]) << 1), int32((e + y40*y40) << 1)}
 	*num = [2]int32{c0 << 1, c1 << 1}
@@ -463,7 +471,7 @@ func tiltCompensate(sig *[1 + subLen]int64, out *[subLen]int64, parcor0 int16) {
 	for n := range out {
 		acc := sig[n+1]<<15 + 2*m*sig[n] + 0x4000
 		t := int64(int16(acc >> 15))
-		out[n] = int64(sat16(int32((2*t*ga + lFact) >> shFact1)))
+		out[n] = min(max((2*t*ga+lFact)>>(shFact1&63), minInt16), maxInt16)
 	}
 }
 
