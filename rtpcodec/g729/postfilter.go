@@ -22,11 +22,14 @@ const (
 // postFilter holds the post-filter state.
 type postFilter struct {
 	res2     [pstResLen]int64 // A(z/γ2) residual with history
-	// Scratch space of the long-term search, kept here so that it is not
-	// cleared on every subframe: the residual justified, and the signals
-	// interpolated at the seven fractional phases.
-	scaled [pstResLen]int64
-	up     [7][41]int64
+	// scaled is res2 justified for the long-term search, shifted left by
+	// scaledSh bits (right when negative). The justification changes
+	// seldom, so scaled follows res2 and is redone only when it does.
+	scaled   [pstResLen]int64
+	scaledSh int16
+	// up receives the signals interpolated at the seven fractional phases
+	// (kept here so that it is not cleared on every subframe).
+	up [7][41]int64
 	// blockPeak holds the largest magnitude of each 8-sample block of res2,
 	// which keeps the justification of res2 from scanning all of it.
 	blockPeak [pstResLen / pstBlock]int64
@@ -49,6 +52,7 @@ func (pf *postFilter) filter(t0 int16, synth *[10 + subLen]int64, az *[11]int16,
 	weightLPC(az, &gamma2Powers, &ap2)
 	res := (*[subLen]int64)(pf.res2[pstMemRes:])
 	residual(&ap2, synth, res)
+	justify(pf.scaled[pstMemRes:], res[:], pf.scaledSh)
 	copy(pf.blockPeak[:], pf.blockPeak[subLen/pstBlock:])
 	for i := range subLen / pstBlock {
 		pf.blockPeak[pstMemRes/pstBlock+i] = peak(res[i*pstBlock : (i+1)*pstBlock])
@@ -74,7 +78,23 @@ func (pf *postFilter) filter(t0 int16, synth *[10 + subLen]int64, az *[11]int16,
 	tiltCompensate((*[1 + subLen]int64)(st[9:]), out, parcor0)
 	pf.gainPrec = gainControl((*[subLen]int64)(synth[10:]), out, pf.gainPrec)
 	copy(pf.res2[:pstMemRes], pf.res2[subLen:])
+	copy(pf.scaled[:pstMemRes], pf.scaled[subLen:])
 	return vo
+}
+
+// justify writes src shifted left by sh bits (right when negative) into
+// dst. (The masks, a no-op, spare Go its handling of shifts by 64 or more.)
+func justify(dst, src []int64, sh int16) {
+	dst = dst[:len(src)]
+	if sh >= 0 {
+		for i, v := range src { // small enough not to saturate
+			dst[i] = v << (uint(sh) & 63)
+		}
+		return
+	}
+	for i, v := range src {
+		dst[i] = v >> (uint(-sh) & 63)
+	}
 }
 
 // ltpChoice is the outcome of the long-term delay search.
@@ -91,31 +111,14 @@ func (pf *postFilter) longTerm(t0 int16, out *[subLen]int64) (vo int16) {
 	in := (*[subLen]int64)(pf.res2[pstMemRes:])
 	// Justify the signal on 13 bits for the search. The reference ORs the
 	// magnitudes of all of res2; their maximum has the same leading bit.
-	var m int64
-	for _, v := range pf.blockPeak {
-		m = max(m, v)
-	}
+	m := peak(pf.blockPeak[:])
+	// sh is the right shift of the reference.
 	sh := sub(3, normS(int16(min(m, maxInt16))))
-	// The search reads no further back than t0+9 samples before the
-	// subframe (t0 <= 143 keeps that within the history).
-	sig := &pf.res2
-	if sh != 0 {
-		first := pstMemRes - int(t0) - 9
-		src, dst := pf.res2[first:], pf.scaled[first:]
-		dst = dst[:len(src)]
-		// (The masks, a no-op, spare Go its handling of shifts by 64 or
-		// more.)
-		if sh > 0 {
-			for i, v := range src {
-				dst[i] = v >> (uint(sh) & 63)
-			}
-		} else {
-			for i, v := range src { // small enough not to saturate
-				dst[i] = v << (uint(-sh) & 63)
-			}
-		}
-		sig = &pf.scaled
+	if -sh != pf.scaledSh {
+		pf.scaledSh = -sh
+		justify(pf.scaled[:], pf.res2[:], pf.scaledSh)
 	}
+	sig := &pf.scaled
 	up := &pf.up
 	c := searchDelay(t0, sig, up)
 	if !c.voiced {
