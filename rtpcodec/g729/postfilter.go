@@ -236,9 +236,16 @@ func searchDelay(t0 int16, sig *[pstResLen]int64, up *[7][41]int64) (c ltpChoice
 		ip[n] = in[n-1]<<32 + in[n]
 	}
 	ip[subLen] = in[subLen-1] << 32
+	// The filters of the phases phi and 6-phi are mirror images (phase 3
+	// its own): interpolating them together takes half the multiplies.
+	for phi := range 3 {
+		interpolateMirrored((*[4]int16)(pstUpShort[phi*4:]), &xp, &up[phi], &up[6-phi])
+	}
+	interpolateSymmetric((*[4]int16)(pstUpShort[3*4:]), &xp, &up[3])
 	for phi := range 7 {
 		y := &up[phi]
-		interpolatePhase((*[4]int16)(pstUpShort[phi*4:]), x, &xp, &ip, y, &den[phi], &num[phi])
+		y[subLen] = interpolateLast((*[4]int16)(pstUpShort[phi*4:]), x)
+		phaseSums(y, &ip, &den[phi], &num[phi])
 		if max(y[0], -y[0]) > max(y[subLen], -y[subLen]) {
 			denMax = max(denMax, den[phi][0])
 		} else {
@@ -297,36 +304,72 @@ func searchDelay(t0 int16, sig *[pstResLen]int64, up *[7][41]int64) (c ltpChoice
 	return
 }
 
-// interpolatePhase computes into y the signal x interpolated with the 4-tap
-// filter h (xp pairing its neighbouring samples), and returns its energies
-// and correlations with the subframe (ip pairing in[n], in[n-1]) for the
-// offsets 0 and 1 of searchDelay.
-func interpolatePhase(h *[4]int16, x *[45]int64, xp *[44]int64, ip *[subLen + 1]int64, y *[41]int64, den, num *[2]int32) {
-	const rnd = pairBias + 0x4000<<32 + 0x4000 // with the rounding of both lanes
-	h0, h1, h2, h3 := int64(h[0]), int64(h[1]), int64(h[2]), int64(h[3])
-	y40 := (h0*x[subLen+3] + h1*x[subLen+2] + h2*x[subLen+1] + h3*x[subLen] + 0x4000) >> 15
-	y[subLen] = y40
-	cc, cc2 := pairBias+y40*ip[subLen], int64(0)
-	var e, e2 int64
-	// Four outputs per iteration: the two pairs share two of their inputs.
-	for n := 0; n < subLen; n += 4 {
-		x := (*[7]int64)(xp[n : n+7])
-		// y = (2a + 2^15) >> 16 = (a + 2^14) >> 15 for both lanes.
-		acc := rnd + h0*x[3] + h1*x[2] + h2*x[1] + h3*x[0]
-		acc2 := rnd + h0*x[5] + h1*x[4] + h2*x[3] + h3*x[2]
-		y0, y1 := int64(int32(uint32(acc)^pairBias))>>15, acc>>47
-		y2, y3 := int64(int32(uint32(acc2)^pairBias))>>15, acc2>>47
-		y[n], y[n+1], y[n+2], y[n+3] = y0, y1, y2, y3
-		p := (*[4]int64)(ip[n : n+4])
-		cc += y0*p[0] + y1*p[1]
-		cc2 += y2*p[2] + y3*p[3]
-		e += y0*y0 + y1*y1
-		e2 += y2*y2 + y3*y3
+// The short interpolation filters of searchDelay: phase phi computes, for
+// n = 0..40,
+//
+//	y[n] = (h0·x[n+3] + h1·x[n+2] + h2·x[n+1] + h3·x[n] + 2^14) >> 15
+//
+// (that is round(2a) of the reference), with h the four taps of the phase
+// and x the delayed signal, paired in xp[n] = (x[n], x[n+1]). Every sum is
+// far below 2^30, so two neighbouring outputs share each multiply as the
+// lanes of a pair (vector.go).
+
+// interpolateMirrored computes the phases with taps h (into ya) and with
+// the reversed taps (into yb), n = 0..39. With a and b their sums, a + b
+// and a - b take two multiplies each on the sums and differences of the
+// symmetric inputs: a + b = (h0+h3)·(x3+x0) + (h1+h2)·(x2+x1), a - b =
+// (h0-h3)·(x3-x0) + (h1-h2)·(x2-x1).
+func interpolateMirrored(h *[4]int16, xp *[44]int64, ya, yb *[41]int64) {
+	s03, s12 := int64(h[0])+int64(h[3]), int64(h[1])+int64(h[2])
+	d03, d12 := int64(h[0])-int64(h[3]), int64(h[1])-int64(h[2])
+	// 2a + 2^15 and 2b + 2^15 come from (a+b) + 2^15 ± (a-b).
+	const rnd = pairBias + 1<<15<<32 + 1<<15
+	for n := 0; n < subLen; n += 2 {
+		x := (*[4]int64)(xp[n : n+4])
+		sum := rnd + s03*(x[3]+x[0]) + s12*(x[2]+x[1])
+		dif := pairBias + d03*(x[3]-x[0]) + d12*(x[2]-x[1])
+		s0, s1 := unpair(sum)
+		d0, d1 := unpair(dif)
+		ya[n], ya[n+1] = int64(s0+d0)>>16, int64(s1+d1)>>16
+		yb[n], yb[n+1] = int64(s0-d0)>>16, int64(s1-d1)>>16
 	}
-	e += e2
+}
+
+// interpolateSymmetric computes the phase whose taps are symmetric (h0 = h3,
+// h1 = h2) into y, n = 0..39: two multiplies per pair of outputs.
+func interpolateSymmetric(h *[4]int16, xp *[44]int64, y *[41]int64) {
+	h0, h1 := int64(h[0]), int64(h[1])
+	const rnd = pairBias + 0x4000<<32 + 0x4000
+	for n := 0; n < subLen; n += 2 {
+		x := (*[4]int64)(xp[n : n+4])
+		acc := rnd + h0*(x[3]+x[0]) + h1*(x[2]+x[1])
+		y[n], y[n+1] = int64(int32(uint32(acc)^pairBias))>>15, acc>>47
+	}
+}
+
+// interpolateLast returns output 40 of the phase with taps h.
+func interpolateLast(h *[4]int16, x *[45]int64) int64 {
+	return (int64(h[0])*x[subLen+3] + int64(h[1])*x[subLen+2] + int64(h[2])*x[subLen+1] + int64(h[3])*x[subLen] + 0x4000) >> 15
+}
+
+// phaseSums returns the energies (den) and the correlations with the
+// subframe (num) of an interpolated signal y for the offsets 0 and 1 of
+// searchDelay; ip[n] pairs in[n] and in[n-1], so that Σ y[n]·ip[n] yields
+// both correlations at once.
+func phaseSums(y *[41]int64, ip *[subLen + 1]int64, den, num *[2]int32) {
+	cc, cc2 := pairBias+y[subLen]*ip[subLen], int64(0)
+	var e, e2 int64
+	for n := 0; n < subLen; n += 4 {
+		v := (*[4]int64)(y[n : n+4])
+		p := (*[4]int64)(ip[n : n+4])
+		cc += v[0]*p[0] + v[1]*p[1]
+		cc2 += v[2]*p[2] + v[3]*p[3]
+		e += v[0]*v[0] + v[1]*v[1]
+		e2 += v[2]*v[2] + v[3]*v[3]
+	}
+	e += e2 - y[0]*y[0] // y[1..39], common to both offsets
 	c0, c1 := unpair(cc + cc2)
-	e -= y[0] * y[0] // the energy common to both offsets: y[1..39]
-	*den = [2]int32{int32((e + y[0]*y[0]) << 1), int32((e + y40*y40) << 1)}
+	*den = [2]int32{int32((e + y[0]*y[0]) << 1), int32((e + y[subLen]*y[subLen]) << 1)}
 	*num = [2]int32{c0 << 1, c1 << 1}
 }
 
