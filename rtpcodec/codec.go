@@ -66,6 +66,11 @@ type Codec struct {
 	// parameters of the payload type ("annexb=no"), or "" when there are
 	// none.
 	NewDecoder func(fmtp string) (Decoder, error)
+	// Ticks returns how many RTP clock ticks one payload covers (G.711: one
+	// per byte; G.729: 80 per 10-byte frame and per SID frame), without
+	// decoding it; the pipeline uses it for stream durations. When nil, the
+	// pipeline estimates it from the timestamp increments of the stream.
+	Ticks func(payload []byte) int
 }
 
 // SamplesPerTick returns SampleRate/ClockRate as a ratio, for converting RTP

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/f0fce437/callrec/internal/corpus"
+	"github.com/f0fce437/callrec/rtpcodec/callgen"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+const ms = time.Millisecond
+
+// fixtureCall is an innovaphone-style call with loss, a duplicate, DTMF and
+// comfort noise on the local side.
+func fixtureCall() callgen.Call {
+	return callgen.Call{Signalling: callgen.Innovaphone, Seed: 7, Streams: []callgen.Stream{
+		{Local: true, SSRC: 0x1234, Seq: 65000, TS: 4000, Start: 30 * ms, Length: 3 * time.Second, Delay: 4 * ms, Jitter: 6 * ms,
+			Bursts:    []callgen.Burst{{Start: 200 * ms, Length: 800 * ms, Sound: callgen.Speech}, {Start: 2 * time.Second, Length: 700 * ms, Sound: callgen.Speech}},
+			DTX:       true,
+			CNLevel:   45,
+			DTMF:      []callgen.Digit{{Key: '4', Start: 1200 * ms, Length: 240 * ms}, {Key: '2', Start: 1600 * ms, Length: 200 * ms}},
+			Loss:      []int{20},
+			Duplicate: []int{30},
+		},
+		{Local: false, SSRC: 0xBEEF, Codec: callgen.PCMU(), Start: 55 * ms, Length: 3 * time.Second, Delay: 9 * ms,
+			Bursts: []callgen.Burst{{Start: 1 * time.Second, Length: 1 * time.Second, Sound: callgen.Tone, Freq: 440}}},
+	}}
+}
+
+func writeCall(t *testing.T, c callgen.Call) string {
+	t.Helper()
+	r, err := callgen.Generate(c)
+	require.NoError(t, err)
+	var b bytes.Buffer
+	require.NoError(t, r.WritePcap(&b))
+	p := filepath.Join(t.TempDir(), "call.pcap")
+	require.NoError(t, os.WriteFile(p, b.Bytes(), 0o644))
+	return p
+}
+
+func runCLI(args ...string) (code int, stdout, stderr string) {
+	var o, e bytes.Buffer
+	code = run(context.Background(), args, &o, &e)
+	return code, o.String(), e.String()
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	p := filepath.Join("testdata", name)
+	if *update {
+		require.NoError(t, os.WriteFile(p, []byte(got), 0o644))
+	}
+	want, err := os.ReadFile(p)
+	require.NoError(t, err, "run go test -update to create it")
+	assert.Equal(t, string(want), got)
+}
+
+func TestInfoGolden(t *testing.T) {
+	t.Run("generated innovaphone call", func(t *testing.T) {
+		code, out, errOut := runCLI("-info", writeCall(t, fixtureCall()))
+		require.Equal(t, 0, code, errOut)
+		golden(t, "innovaphone.info.golden", out)
+	})
+	t.Run("sipp call over TCP with DTMF", func(t *testing.T) {
+		code, out, errOut := runCLI("-info", corpus.Path(t, "pcaps", "real", "sipp_uac_Media_DTMF_Speex.pcap"))
+		require.Equal(t, 0, code, errOut)
+		golden(t, "sipp_dtmf.info.golden", out)
+	})
+	t.Run("comfort noise and telephone events", func(t *testing.T) {
+		code, out, errOut := runCLI("-info", corpus.Path(t, "pcaps", "real", "ndpi_FAX-Call-t38-CA-TDM-SIP-FB-1.pcap"))
+		require.Equal(t, 0, code, errOut)
+		golden(t, "fax_cn.info.golden", out)
+	})
+}
+
+func TestConvert(t *testing.T) {
+	in := writeCall(t, fixtureCall())
+	for _, tc := range []struct {
+		name     string
+		mono     bool
+		channels byte
+	}{{"stereo", false, 2}, {"mono", true, 1}} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "call.wav")
+			args := []string{"-o", out, in}
+			if tc.mono {
+				args = append([]string{"-mono"}, args...)
+			}
+			code, stdout, stderr := runCLI(args...)
+			require.Equal(t, 0, code, stderr)
+			assert.Empty(t, stdout)
+			assert.Empty(t, stderr, "no progress bar when stderr is not a terminal, no warnings")
+			b, err := os.ReadFile(out)
+			require.NoError(t, err)
+			assert.Equal(t, "RIFF", string(b[:4]))
+			assert.Equal(t, tc.channels, b[22])
+			assert.Greater(t, len(b), 44+8000*2)
+			entries, err := os.ReadDir(filepath.Dir(out))
+			require.NoError(t, err)
+			assert.Len(t, entries, 1, "no temporary file left")
+		})
+	}
+}
+
+// TestFailures checks the exit status and the one stderr line of each
+// failure of the contract.
+func TestFailures(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, b, 0o644))
+		return p
+	}
+	full, err := os.ReadFile(writeCall(t, fixtureCall()))
+	require.NoError(t, err)
+	dtmfOnly := fixtureCall()
+	dtmfOnly.Signalling = callgen.NoSIP
+	dtmfOnly.Streams = dtmfOnly.Streams[:1]
+	dtmfOnly.Streams[0].Bursts = nil
+	dtmfOnly.Streams[0].CNLevel = 0
+
+	tests := []struct {
+		name    string
+		args    []string
+		code    int
+		message string
+	}{
+		{"empty file", []string{"-info", write("empty.pcap", nil)}, 1, "empty file"},
+		{"not a capture", []string{"-o", filepath.Join(dir, "x.wav"), write("text.pcap", []byte("hello, this is not a capture at all"))}, 1, "not a packet capture"},
+		{"no audio, only DTMF", []string{"-o", filepath.Join(dir, "y.wav"), writeCall(t, dtmfOnly)}, 1, "no RTP audio"},
+		{"missing file", []string{"-info", filepath.Join(dir, "nope.pcap")}, 1, "no such file"},
+		{"unsupported codec", []string{"-o", filepath.Join(dir, "z.wav"), corpus.Path(t, "pcaps", "real", "sip-rtp-ilbc.pcap")}, 1, "ILBC"},
+		{"no input", []string{"-info"}, 2, "usage"},
+		{"both -o and -info", []string{"-o", "a.wav", "-info", "b.pcap"}, 2, "usage"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(tc.args...)
+			assert.Equal(t, tc.code, code)
+			assert.Empty(t, stdout)
+			assert.Contains(t, stderr, tc.message)
+			if tc.code == 1 {
+				lines := strings.Split(strings.TrimSpace(stderr), "\n")
+				last := lines[len(lines)-1]
+				assert.True(t, strings.HasPrefix(last, "pcap2wav: "), last)
+				for _, l := range lines[:len(lines)-1] {
+					assert.Contains(t, l, "warning:", "only warnings before the error line")
+				}
+			}
+		})
+	}
+	assert.NoFileExists(t, filepath.Join(dir, "x.wav"))
+	assert.NoFileExists(t, filepath.Join(dir, "z.wav"))
+
+	t.Run("truncated capture converts with a warning", func(t *testing.T) {
+		out := filepath.Join(dir, "cut.wav")
+		code, _, stderr := runCLI("-o", out, write("cut.pcap", full[:len(full)*2/3+5]))
+		assert.Equal(t, 0, code)
+		assert.Contains(t, stderr, "warning: capture cut off")
+		assert.FileExists(t, out)
+	})
+}
+
+// TestProgressBar checks what the bar draws on a terminal (run only wires
+// it when stderr is one; TestConvert checks that nothing is drawn otherwise).
+func TestProgressBar(t *testing.T) {
+	var b bytes.Buffer
+	bar := &progressBar{w: &b}
+	bar.update(0, -1)  // unknown total: nothing
+	bar.update(1, 200) // 0 %: nothing to draw yet
+	bar.update(100, 200)
+	bar.update(101, 200) // same percentage: not redrawn
+	bar.update(200, 200)
+	bar.done()
+	assert.Equal(t, "\r[###############               ]  50%"+
+		"\r[##############################] 100%"+
+		"\r\033[K", b.String())
+}
