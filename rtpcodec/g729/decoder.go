@@ -62,6 +62,25 @@ func ParseVariant(s string) (Variant, error) {
 	return 0, fmt.Errorf("g729: unknown variant %q (want main or annexa)", s)
 }
 
+// MarshalText returns the variant's name; with UnmarshalText it makes a
+// Variant usable with flag.TextVar and in text encodings.
+func (v Variant) MarshalText() ([]byte, error) {
+	if v != MainBody && v != AnnexA {
+		return nil, fmt.Errorf("g729: unknown variant %d", uint8(v))
+	}
+	return []byte(v.String()), nil
+}
+
+// UnmarshalText sets v to the variant named text, as ParseVariant does.
+func (v *Variant) UnmarshalText(text []byte) error {
+	p, err := ParseVariant(string(text))
+	if err != nil {
+		return err
+	}
+	*v = p
+	return nil
+}
+
 // Config configures a Decoder. The zero value is the main-body decoder.
 type Config struct {
 	Variant Variant

@@ -3,6 +3,7 @@ package g729_test
 import (
 	"bytes"
 	"errors"
+	"flag"
 	"io"
 	"os"
 	"testing"
@@ -187,6 +188,30 @@ func TestParseVariant(t *testing.T) {
 		_, err := g729.ParseVariant(bad)
 		assert.Error(t, err, "%q", bad)
 	}
+}
+
+func TestVariantText(t *testing.T) {
+	for _, v := range variants {
+		b, err := v.MarshalText()
+		require.NoError(t, err)
+		var got g729.Variant
+		require.NoError(t, got.UnmarshalText(b))
+		assert.Equal(t, v, got)
+	}
+	_, err := g729.Variant(9).MarshalText()
+	require.Error(t, err)
+	v := g729.AnnexA
+	require.Error(t, v.UnmarshalText([]byte("annexb")))
+	assert.Equal(t, g729.AnnexA, v, "a failed UnmarshalText leaves the variant")
+
+	// As a command-line flag.
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.TextVar(&v, "g729", g729.MainBody, "decoder")
+	assert.Equal(t, g729.MainBody, v, "the default")
+	require.NoError(t, fs.Parse([]string{"-g729", "annexa"}))
+	assert.Equal(t, g729.AnnexA, v)
+	require.Error(t, fs.Parse([]string{"-g729", "bogus"}))
 }
 
 func TestSerialReaderErrors(t *testing.T) {

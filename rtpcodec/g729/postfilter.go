@@ -21,7 +21,7 @@ const (
 
 // postFilter holds the post-filter state.
 type postFilter struct {
-	res2     [pstResLen]int64 // A(z/γ2) residual with history
+	res2 [pstResLen]int64 // A(z/γ2) residual with history
 	// scaled is res2 justified for the long-term search, shifted left by
 	// scaledSh bits (right when negative). The justification changes
 	// seldom, so scaled follows res2 and is redone only when it does.
@@ -33,8 +33,8 @@ type postFilter struct {
 	// blockPeak holds the largest magnitude of each 8-sample block of res2,
 	// which keeps the justification of res2 from scanning all of it.
 	blockPeak [pstResLen / pstBlock]int64
-	memStp   [10]int64        // memory of 1/A(z/γ1)
-	gainPrec int16            // last gain of the gain control (Q14)
+	memStp    [10]int64 // memory of 1/A(z/γ1)
+	gainPrec  int16     // last gain of the gain control (Q14)
 }
 
 func (pf *postFilter) reset() {
