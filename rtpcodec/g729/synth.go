@@ -29,21 +29,20 @@ func synthesize(a *[11]int16, x *[subLen]int64, buf *[10 + subLen]int64, n int) 
 	}
 	// Every partial sum is at most |a0·x| + Σ|a[1..10]|·max|y| (undoubled);
 	// while twice that stays below 2^31, none can saturate and plain
-	// arithmetic is exact. With |x| <= 2^15 that holds while every output so
-	// far is at most limit in magnitude, which for most filters exceeds any
-	// sample. The plain loop stops at the first output that does not fit
-	// (the sum leaves the window lo..hi): outputs beyond limit or saturating.
+	// arithmetic is exact. With every sample within 2^15 that holds for
+	// most filters: |a0| + Σ|a[1..10]| < 2^15. For the others it holds
+	// while every output so far is at most limit in magnitude. The plain
+	// loop stops at the first output that does not fit (its sum leaves the
+	// window lo..hi): an output beyond limit, or one that saturates.
 	limit := int64(maxInt16)
-	if sumA > 0 {
-		limit = min((1<<30-1-max(c[0], -c[0])<<15)/sumA, maxInt16)
-	}
-	lo, hi := -limit<<12-1<<11, (limit+1)<<12-1<<11
-	if limit == maxInt16 {
-		lo = -1 << 27 // -32768 rounds from the whole range
-	}
+	lo, hi := int64(-1<<27), int64(1<<27-1<<11) // the outputs that do not saturate
 	n = min(n, subLen) &^ 1
-	if c[0] == minInt16 || peak(buf[:10]) > limit { // L_mult(-32768, -32768) saturates
-		return synthesizeExact(&c, x, buf, 0, n, limit)
+	if max(c[0], -c[0])+sumA > maxInt16 {
+		limit = min((1<<30-1-max(c[0], -c[0])<<15)/max(sumA, 1), maxInt16)
+		lo, hi = -limit<<12-1<<11, (limit+1)<<12-1<<11
+		if c[0] == minInt16 || peak(buf[:10]) > limit { // L_mult(-32768, -32768) saturates
+			return synthesizeExact(&c, x, buf, 0, n, limit)
+		}
 	}
 	// Two outputs at a time: p[j] pairs a[j] (for y[i]) with a[j+1] (for
 	// y[i+1]), so Σ p[j]·y[i-j] over j = 1..10 yields the sum of y[i] and
