@@ -73,7 +73,7 @@ func refSynth(a *[11]int16, x []int16, mem []int16) (y []int16, overflow bool) {
 		s := note(2 * int64(xi) * int64(a[0])) // L_mult
 		for j := 1; j <= 10; j++ {
 			p := note(2 * int64(a[j]) * int64(yy[len(yy)-j])) // L_mult
-			s = note(int64(s) - int64(p))                      // L_sub
+			s = note(int64(s) - int64(p))                     // L_sub
 		}
 		s = note(int64(s) << 3)     // L_shl
 		s = note(int64(s) + 0x8000) // round
