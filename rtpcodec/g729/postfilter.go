@@ -548,9 +548,19 @@ func gainControl(in, out *[subLen]int64, gain int16) int16 {
 	// gain = add(mult_r(0.9875, gain), g0) and out = round(L_shl(L_mult(
 	// gain, out), 1)): the clamps give the saturations of add, and of
 	// L_mult, L_shl and round together (mult_r by 0.9875 cannot saturate).
+	// The gain recursion is the loop's critical path: with 0 <= g0 <= 409
+	// it cannot pass 32766 (mult_r(0.9875, 32767) + 409), so only g0 = 410,
+	// the largest, needs the saturation of add.
 	gl, g := int64(gain), int64(g0)
+	if g < 410 {
+		for i, v := range out {
+			gl = (gl*pstAGC+0x4000)>>15 + g
+			out[i] = (min(max(gl*v<<2, minInt32), maxInt32-0x8000) + 0x8000) >> 16
+		}
+		return int16(gl)
+	}
 	for i, v := range out {
-		gl = min((gl*pstAGC+0x4000)>>15+g, maxInt16) // both terms are >= 0
+		gl = min((gl*pstAGC+0x4000)>>15+g, maxInt16)
 		out[i] = (min(max(gl*v<<2, minInt32), maxInt32-0x8000) + 0x8000) >> 16
 	}
 	return int16(gl)

@@ -195,11 +195,11 @@ func gainControlA(in, out *[subLen]int64, pastGain int16) int16 {
 		g0 = mult(round16(lShl(s, 9)), pstAAGC1)
 	}
 	// gain = add(mult(gain, 0.9), g0) and out = extract_h(L_shl(L_mult(out,
-	// gain), 3)): the gain stays within [0, 32766] (g0 <= 3276), so only the
-	// shift can saturate.
+	// gain), 3)): the gain stays within [0, 32766] (0 <= g0 <= 3275 and
+	// 0.9·32767 + 3275 < 32767), so only the shift can saturate.
 	gain, g := int64(pastGain), int64(g0)
 	for i, v := range out {
-		gain = min((gain*pstAAGC)>>15+g, maxInt16)
+		gain = (gain*pstAAGC)>>15 + g
 		out[i] = min(max(v*gain<<4, minInt32), maxInt32) >> 16
 	}
 	return int16(gain)
