@@ -28,7 +28,7 @@ func (f *highPass) filter(in *[FrameSamples]int64, out *[FrameSamples]int16) {
 		x2b2 := 2 * x2 * b2
 		rest := m2 + 2*x0*b0 + 2*x1*b1 + x2b2
 		s4 := (h1*a1>>15)<<1 + rest
-		// |m1| < 1.038e9 and |m2| < 0.503e9 (y1, y2 are within 32 bits), so
+		// |m1| < 1.038e9 and |m2| < 0.503e9 (the outputs are within 32 bits), so
 		// m1+m2 and the next step, |2·x0·b0| < 0.505e9, stay below 2^31:
 		// only the last two partial sums can leave 32 bits. While the sum
 		// stays within 30 bits, L_shl(sum, 2) does not saturate either.

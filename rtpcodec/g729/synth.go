@@ -44,39 +44,43 @@ func synthesize(a *[11]int16, x *[subLen]int64, buf *[10 + subLen]int64, n int) 
 			return synthesizeExact(&c, x, buf, 0, n, limit)
 		}
 	}
-	// Two outputs at a time: p[j] pairs a[j] (for y[i]) with a[j+1] (for
-	// y[i+1]), so Σ p[j]·y[i-j] over j = 1..10 yields the sum of y[i] and
-	// all of y[i+1]'s but its a[1]·y[i] and input terms, which follow once
-	// y[i] is known.
+	// Two outputs at a time: p[j] pairs a[j+1] (for y[i+1], low lane)
+	// with a[j] (for y[i], high lane), so Σ p[j]·y[i-j] over j = 1..10
+	// yields the sum of y[i] and all of y[i+1]'s but its a[1]·y[i] term,
+	// which follows once y[i] is known; the inputs and the rounding 2^11 of
+	// both outputs (L_shl(2s, 3) and round are (s + 2^11) >> 12 when they do
+	// not saturate) start the accumulator.
+	//
+	// The recursion is the critical path: with y[i] in the high lane, the
+	// bias keeping the low lane in [0, 2^32) lets y[i] come out of the
+	// accumulator with one shift, and y[i+1] needs one multiply more.
 	var p [11]int64
 	for j := 1; j < 10; j++ {
-		p[j] = pair(int32(c[j]), int32(c[j+1]))
+		p[j] = pair(int32(c[j+1]), int32(c[j]))
 	}
-	p[10] = c[10]
-	c0, c1 := c[0], int32(c[1])
-	lo32, span := int32(lo), uint32(hi-lo)
+	p[10] = c[10] << 32
+	c0, c1 := c[0], c[1]
+	const rnd = pairBias + 1<<11<<32 + 1<<11
+	// An output is plain when its rounded sum s + 2^11 is in [lo+2^11, hi+2^11).
+	lo, span := lo+1<<11, uint64(hi-lo)
 	y1 := buf[9] // the last output stays in a register
-	// The recursion is the critical path: per pair, two multiplies, the
-	// lane extraction and two roundings. Sums are exact in int32 (every one
-	// is below 2^30), so the second output works in 32 bits.
 	for i := 0; i < n; i += 2 {
 		w := (*[12]int64)(buf[i : i+12]) // w[10-j] is y[i-j]
 		in := (*[2]int64)(x[i : i+2])
 		// The inputs of both outputs, then the oldest terms first: only
 		// the last product waits for y[i-1].
-		acc := pairBias + (in[1]<<32+in[0])*c0 - p[10]*w[0] - p[9]*w[1] - p[8]*w[2] - p[7]*w[3] -
+		acc := rnd + (in[0]<<32+in[1])*c0 - p[10]*w[0] - p[9]*w[1] - p[8]*w[2] - p[7]*w[3] -
 			p[6]*w[4] - p[5]*w[5] - p[4]*w[6] - p[3]*w[7] - p[2]*w[8] - p[1]*y1
-		s0 := int32(uint32(acc) ^ pairBias)
-		if uint32(s0-lo32) >= span {
+		if uint64(acc>>32-lo) >= span {
 			return synthesizeExact(&c, x, buf, i, n, limit)
 		}
-		y0 := (s0 + 0x800) >> 12 // L_shl(2s, 3) and round, unsaturated
-		w[10] = int64(y0)
-		s1 := int32(acc>>32) - c1*y0
-		if uint32(s1-lo32) >= span {
+		y0 := acc >> 44 // (s + 2^11) >> 12: the low lane cannot carry
+		w[10] = y0
+		s1 := int64(int32(uint32(acc)^pairBias)) - c1*y0
+		if uint64(s1-lo) >= span {
 			return synthesizeExact(&c, x, buf, i+1, n, limit)
 		}
-		y1 = int64((s1 + 0x800) >> 12)
+		y1 = s1 >> 12
 		w[11] = y1
 	}
 	return false
