@@ -194,15 +194,27 @@ func searchDelay(t0 int16, sig *[pstResLen]int64, up *[7][41]int64) (c ltpChoice
 		ener = extractL(acc)
 	}
 
-	// Best of three integer delays around t0.
+	// ip[n] pairs in[n] and in[n-1] (in[-1] = in[40] = 0): Σ s[k+n]·ip[n]
+	// over n = 0..40 correlates the subframe with the delay line starting
+	// at k (low lane) and at k+1 (high lane) at once.
+	var ip [subLen + 1]int64
+	ip[0] = in[0]
+	for n := 1; n < subLen; n++ {
+		ip[n] = in[n-1]<<32 + in[n]
+	}
+	ip[subLen] = in[subLen-1] << 32
+
+	// Best of three integer delays around t0: t0-1 and t0 as a pair.
 	lambda := sub(t0, 1)
+	w := (*[subLen + 1]int64)(sig[b-int(lambda)-1:])
+	cLate, cEarly := unpair(pairBias + sum40((*[subLen]int64)(w[:subLen]), (*[subLen]int64)(ip[:subLen])) + w[subLen]*ip[subLen])
+	corr := [3]int32{cEarly << 1, cLate << 1, dot40(in, (*[subLen]int64)(sig[b-int(lambda)-2:]))}
 	numInt := int32(-1)
 	var iMax int16
-	for i := range int16(3) {
-		acc = max(dot40(in, (*[subLen]int64)(sig[b-int(lambda)-int(i):])), 0)
-		if acc > numInt {
-			numInt = acc
-			iMax = i
+	for i, c := range corr {
+		if c = max(c, 0); c > numInt {
+			numInt = c
+			iMax = int16(i)
 		}
 	}
 	if numInt == 0 {
@@ -230,12 +242,6 @@ func searchDelay(t0 int16, sig *[pstResLen]int64, up *[7][41]int64) (c ltpChoice
 	for n := range xp {
 		xp[n] = x[n+1]<<32 + x[n]
 	}
-	var ip [subLen + 1]int64
-	ip[0] = in[0]
-	for n := 1; n < subLen; n++ {
-		ip[n] = in[n-1]<<32 + in[n]
-	}
-	ip[subLen] = in[subLen-1] << 32
 	// The filters of the phases phi and 6-phi are mirror images (phase 3
 	// its own): interpolating them together takes half the multiplies.
 	for phi := range 3 {
