@@ -44,6 +44,11 @@ func synthesize(a *[11]int16, x *[subLen]int64, buf *[10 + subLen]int64, n int) 
 			return synthesizeExact(&c, x, buf, 0, n, limit)
 		}
 	}
+	if c[0] != 4096 {
+		// The decoder's filters all have a0 = 1 (Q12); the fast loop
+		// shifts the inputs instead of multiplying them.
+		return synthesizeExact(&c, x, buf, 0, n, limit)
+	}
 	// Two outputs at a time: p[j] pairs a[j+1] (for y[i+1], low lane)
 	// with a[j] (for y[i], high lane), so Σ p[j]·y[i-j] over j = 1..10
 	// yields the sum of y[i] and all of y[i+1]'s but its a[1]·y[i] term,
@@ -59,7 +64,7 @@ func synthesize(a *[11]int16, x *[subLen]int64, buf *[10 + subLen]int64, n int) 
 		p[j] = pair(int32(c[j+1]), int32(c[j]))
 	}
 	p[10] = c[10] << 32
-	c0, c1 := c[0], c[1]
+	c1 := c[1]
 	const rnd = pairBias + 1<<11<<32 + 1<<11
 	// An output is plain when its rounded sum s + 2^11 is in [lo+2^11, hi+2^11).
 	lo, span := lo+1<<11, uint64(hi-lo)
@@ -69,7 +74,7 @@ func synthesize(a *[11]int16, x *[subLen]int64, buf *[10 + subLen]int64, n int) 
 		in := (*[2]int64)(x[i : i+2])
 		// The inputs of both outputs, then the oldest terms first: only
 		// the last product waits for y[i-1].
-		acc := rnd + (in[0]<<32+in[1])*c0 - p[10]*w[0] - p[9]*w[1] - p[8]*w[2] - p[7]*w[3] -
+		acc := rnd + (in[0]<<32+in[1])<<12 - p[10]*w[0] - p[9]*w[1] - p[8]*w[2] - p[7]*w[3] -
 			p[6]*w[4] - p[5]*w[5] - p[4]*w[6] - p[3]*w[7] - p[2]*w[8] - p[1]*y1
 		if uint64(acc>>32-lo) >= span {
 			return synthesizeExact(&c, x, buf, i, n, limit)
@@ -151,13 +156,14 @@ func residual(a *[11]int16, x *[10 + subLen]int64, y *[subLen]int64) {
 	for _, v := range a {
 		sumA += max(int64(v), -int64(v))
 	}
-	if sumA > maxInt16 {
+	if sumA > maxInt16 || a[0] != 4096 {
 		residualTracked(a, x, y)
 		return
 	}
 	// As in synthesize, no partial sum can saturate: each output is below
 	// 2^30 undoubled, so two outputs share the multiplies as a pair. Output
-	// i weighs x[i+m] by a[10-m], output i+1 by a[11-m].
+	// i weighs x[i+m] by a[10-m], output i+1 by a[11-m]; a[0] is 1 (Q12)
+	// for the decoder's filters, whose inputs are shifted instead.
 	var p [12]int64
 	for m := range p {
 		var lo, hi int32
@@ -172,15 +178,16 @@ func residual(a *[11]int16, x *[10 + subLen]int64, y *[subLen]int64) {
 	for i := 0; i < subLen; i += 2 {
 		w := (*[12]int64)(x[i : i+12])
 		acc := pairBias + w[0]*p[0] + w[1]*p[1] + w[2]*p[2] + w[3]*p[3] + w[4]*p[4] + w[5]*p[5] +
-			w[6]*p[6] + w[7]*p[7] + w[8]*p[8] + w[9]*p[9] + w[10]*p[10] + w[11]*p[11]
+			w[6]*p[6] + w[7]*p[7] + w[8]*p[8] + w[9]*p[9] + w[10]*(p[10]-4096) + (w[11]<<32+w[10])<<12
 		s0, s1 := unpair(acc)
 		y[i], _ = scaleQ12(int64(s0))
 		y[i+1], _ = scaleQ12(int64(s1))
 	}
 }
 
-// residualTracked is residual for filters with a large Σ|a|: plain
-// arithmetic when Σ|a|·max|x| bounds the partial sums, else the exact chain.
+// residualTracked is residual for filters with a large Σ|a| (or an a[0]
+// other than 1): plain arithmetic when Σ|a|·max|x| bounds the partial sums,
+// else the exact chain.
 func residualTracked(a *[11]int16, x *[10 + subLen]int64, y *[subLen]int64) {
 	var sumA, maxX int64
 	for _, v := range a {
