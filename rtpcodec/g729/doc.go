@@ -37,18 +37,31 @@
 // delays around each subframe's own lag, a pre-emphasis tilt compensation
 // and an energy-based gain control) and its concealment of erased frames
 // (excited by both codebooks, without the main body's voicing decision).
-// Both decode the same bit stream; they differ audibly only a little (their
-// outputs are 22–29 dB apart on speech).
+// Both decode the same bit stream and differ only a little: the SNR between
+// their outputs is 22–29 dB on speech.
 //
 // # Conformance and robustness
 //
 // The output is bit-exact with the ITU-T reference decoders on every vector
 // of the G.729 Release 2 package (main body, Annex A, and with Annex B
-// tstseq1–6 for each) and on the derived call streams of the shared corpus; the conformance
-// tests read them through internal/corpus. Any bit pattern decodes without
-// panicking (fuzzed). The one place where the reference is undefined — a
-// post-filter pitch lag of 144, reachable only through a second-subframe
-// index no encoder emits — is limited to 143.
+// tstseq1–6 for each) and on the derived call streams of the shared
+// corpus; the conformance tests read them through internal/corpus. Any bit
+// pattern decodes without panicking (fuzzed, both variants). The one place
+// where the reference is undefined — a post-filter pitch lag of 144,
+// reachable only through a second-subframe index no encoder emits — is
+// limited to 143.
+//
+// # Speed
+//
+// The reference evaluates every sum as a chain of saturating operations.
+// The filters here take plain integer arithmetic whenever a bound proves
+// that no step of the chain can saturate (Σ|a|·max|x| < 2^31, or a
+// justified signal), which is nearly always, and the exact chain
+// otherwise; kernels_test.go compares each of them with the chain on
+// random and extreme inputs. Signals are 16-bit values held in int64
+// arrays, which Go indexes in one instruction, and two 32-bit sums often
+// share one 64-bit multiply as the two lanes of a "pair" (vector.go).
+// docs/performance.md has the figures.
 //
 // # Allocation and concurrency
 //
