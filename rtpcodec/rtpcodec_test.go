@@ -88,9 +88,50 @@ func TestParseReusesPacket(t *testing.T) {
 	assert.Equal(t, uint32(0xABCD), p.SSRC)
 	b[12] = 0x55
 	assert.Equal(t, byte(0x55), p.Payload[0], "payload aliases the input")
-	assert.Error(t, rtpcodec.Parse(&p, []byte{0x80, 200, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0}))
+	assert.ErrorIs(t, rtpcodec.Parse(&p, []byte{0x80, 200, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0}), rtpcodec.ErrNotRTP)
 	allocs := testing.AllocsPerRun(100, func() { _ = rtpcodec.Parse(&p, b) })
 	assert.Zero(t, allocs)
+}
+
+func TestParseHeaderExtensions(t *testing.T) {
+	payload := []byte{1, 2, 3, 4, 5}
+	// V=2, X, PT 8, seq 9, ts 160, SSRC 7, then a header extension and the
+	// payload; with P, the last byte counts the padding.
+	packet := func(b0 byte, ext []byte, tail ...byte) []byte {
+		b := []byte{b0, 8, 0, 9, 0, 0, 0, 160, 0, 0, 0, 7}
+		b = append(b, ext...)
+		b = append(b, payload...)
+		return append(b, tail...)
+	}
+	for _, tc := range []struct {
+		name string
+		b    []byte
+		ok   bool
+		exts int
+	}{
+		{"RFC 8285 one-byte elements", packet(0x90, []byte{0xBE, 0xDE, 0, 1, 0x10, 0xAA, 0, 0}), true, 1},
+		{"RFC 3550 extension of another profile", packet(0x90, []byte{0x12, 0x34, 0, 1, 9, 9, 9, 9}), true, 1},
+		// Encrypted (RFC 6904) elements: their length nibbles run past the
+		// extension, which pion refuses; RFC 3550 only needs the length.
+		{"one-byte elements that do not add up", packet(0x90, []byte{0xBE, 0xDE, 0, 1, 0xA6, 0xEB, 0x57, 0x93}), true, 0},
+		{"... with padding", packet(0xB0, []byte{0xBE, 0xDE, 0, 1, 0xA6, 0xEB, 0x57, 0x93}, 0, 0, 3), true, 0},
+		{"extension longer than the packet", packet(0x90, []byte{0xBE, 0xDE, 0, 9, 0xA6, 0xEB, 0x57, 0x93}), false, 0},
+		{"zero padding count", packet(0xB0, []byte{0xBE, 0xDE, 0, 1, 0xA6, 0xEB, 0x57, 0x93}, 0), false, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var p rtp.Packet
+			err := rtpcodec.Parse(&p, tc.b)
+			if !tc.ok {
+				require.ErrorIs(t, err, rtpcodec.ErrNotRTP)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, payload, p.Payload)
+			assert.Equal(t, uint16(9), p.SequenceNumber)
+			assert.Equal(t, uint32(7), p.SSRC)
+			assert.Len(t, p.Extensions, tc.exts)
+		})
+	}
 }
 
 func TestParseEvent(t *testing.T) {
@@ -140,6 +181,28 @@ func TestDetector(t *testing.T) {
 		}
 		assert.Equal(t, rtpcodec.NotRTP, v)
 	})
+	t.Run("duplicated packets confirm", func(t *testing.T) {
+		// Captured twice (a mirror port and the host): every packet repeats.
+		var d rtpcodec.Detector
+		v := rtpcodec.Undecided
+		for i := range 3 {
+			b := rtpPacket(0, uint16(100+i), uint32(160*i), 5, nil)
+			d.Observe(f, b)
+			v = d.Observe(f, b)
+		}
+		assert.Equal(t, rtpcodec.IsRTP, v)
+	})
+	t.Run("interleaved SSRCs confirm", func(t *testing.T) {
+		// Audio and telephone events (or bundled media) under two SSRCs on
+		// one flow, alternating from the first packet.
+		var d rtpcodec.Detector
+		v := rtpcodec.Undecided
+		for i := range 3 {
+			d.Observe(f, rtpPacket(8, uint16(500+i), uint32(160*i), 5, nil))
+			v = d.Observe(f, rtpPacket(101, uint16(9000+i), 77, 6, nil))
+		}
+		assert.Equal(t, rtpcodec.IsRTP, v)
+	})
 	t.Run("rtcp never confirms", func(t *testing.T) {
 		var d rtpcodec.Detector
 		for i := range 10 {
@@ -153,6 +216,7 @@ func FuzzParse(f *testing.F) {
 	f.Add(rtpPacket(8, 1, 160, 7, make([]byte, 20)))
 	f.Add([]byte{0x90, 0x60, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0xBE, 0xDE, 0, 1, 0x10, 0xFF, 0, 0})
 	f.Add([]byte{0xA0, 0x08, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 2, 3})
+	f.Add([]byte{0xB0, 0x08, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0xBE, 0xDE, 0, 1, 0xA6, 0xEB, 0x57, 0x93, 7, 0, 2})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var p rtp.Packet
 		if err := rtpcodec.Parse(&p, b); err != nil {

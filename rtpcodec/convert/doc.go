@@ -27,11 +27,15 @@
 // from 16388 the remote side (channel 1), and SIP only says what payload
 // types mean; other RTP in such a capture goes by the rules that follow.
 // Otherwise the local side is the SIP caller, the sender of the first
-// INVITE: streams sent from a media address of the caller's SDP are local,
-// streams sent to one are remote, and otherwise a stream from the caller's
-// IP address is local. Without SIP, the local side is the source address
-// of the stream whose first audio packet arrived first. Streams of one side
-// that overlap are summed, with saturation.
+// INVITE (told by the From tag, so that a capture seeing the call at
+// several hops is read right): streams sent from a media address of the
+// caller's SDP are local and streams sent to one are remote, matching the
+// address and port, else the address alone, else (behind NAT, where the
+// SDP shows an address the capture never sees) the address the INVITE came
+// from. Without SIP, or for streams the SIP does not describe, the local
+// side is the source address of the stream whose first audio packet
+// arrived first. Streams of one side that overlap are summed, with
+// saturation.
 //
 // Rate: 8000 Hz, or 16000 Hz when a stream's codec decodes at 16 kHz
 // (G.722, whose RTP clock is nevertheless 8000); 8 kHz streams are then

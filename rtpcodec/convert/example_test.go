@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -77,11 +76,8 @@ func ExampleInspect() {
 	// Output: key 7 at 1500 ms for 200 ms
 }
 
-var hourPcap = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "convert-bench")
-	if err != nil {
-		return "", err
-	}
+// writeHourPcap writes a one-hour two-way G.711 call as a pcap file.
+func writeHourPcap(path string) error {
 	stream := func(local bool, start time.Duration) callgen.Stream {
 		return callgen.Stream{Local: local, SSRC: 1, Start: start, Length: time.Hour, Delay: 5 * time.Millisecond,
 			Bursts: []callgen.Burst{{Start: 0, Length: time.Hour, Sound: callgen.Noise, Amp: 3000}}}
@@ -89,30 +85,38 @@ var hourPcap = sync.OnceValues(func() (string, error) {
 	r, err := callgen.Generate(callgen.Call{Signalling: callgen.Innovaphone, Streams: []callgen.Stream{
 		stream(true, 10*time.Millisecond), stream(false, 13*time.Millisecond)}})
 	if err != nil {
-		return "", err
+		return err
 	}
-	f, err := os.Create(filepath.Join(dir, "hour.pcap"))
+	f, err := os.Create(path)
 	if err != nil {
-		return "", err
+		return err
 	}
-	defer f.Close()
-	return f.Name(), r.WritePcap(f)
-})
+	if err := r.WritePcap(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
 
 // BenchmarkConvertPcapHour converts a one-hour two-way G.711 call (360,000
 // RTP packets, 79 MB) from a pcap file to a WAV file: the whole pipeline.
 // Run with -cpu 1; the target is under 1 s per op.
 func BenchmarkConvertPcapHour(b *testing.B) {
-	path, err := hourPcap()
-	if err != nil {
+	dir := b.TempDir() // per run: -count > 1 runs the function again
+	path, out := filepath.Join(dir, "hour.pcap"), filepath.Join(dir, "out.wav")
+	if err := writeHourPcap(path); err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { os.RemoveAll(filepath.Dir(path)) })
-	out := filepath.Join(filepath.Dir(path), "out.wav")
 	b.ReportAllocs()
 	for b.Loop() {
-		src, _ := os.Open(path)
-		dst, _ := os.Create(out)
+		src, err := os.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		dst, err := os.Create(out)
+		if err != nil {
+			b.Fatal(err)
+		}
 		if _, err := convert.Convert(context.Background(), src, dst, convert.Options{}); err != nil {
 			b.Fatal(err)
 		}

@@ -59,6 +59,24 @@ func TestImpairments(t *testing.T) {
 			},
 		},
 		{
+			name: "at 40 ms a packet 9 packets late is within the window of 10 packets",
+			mod:  func(s *callgen.Stream) { s.Ptime, s.Late = 40*ms, map[int]int{20: 9} }, // 360 ms > 200 ms
+			want: func(t *testing.T, st []Stream) {
+				assert.Zero(t, st[0].Late)
+				assert.Zero(t, st[0].Lost)
+				assert.Equal(t, 100, st[0].Packets)
+			},
+		},
+		{
+			name: "at 40 ms a packet 11 packets late is late",
+			mod:  func(s *callgen.Stream) { s.Ptime, s.Late = 40*ms, map[int]int{20: 11} }, // 440 ms > 400 ms
+			want: func(t *testing.T, st []Stream) {
+				assert.Equal(t, 1, st[0].Late)
+				assert.Zero(t, st[0].Lost)
+				assert.Equal(t, 100, st[0].Packets)
+			},
+		},
+		{
 			name: "duplicates are dropped",
 			mod:  func(s *callgen.Stream) { s.Duplicate = []int{5, 90, 91} },
 			want: func(t *testing.T, st []Stream) {
@@ -186,6 +204,84 @@ func TestDTMF(t *testing.T) {
 	for _, v := range rec.channels[0][from : from+1600] {
 		require.Equal(t, int16(0), v)
 	}
+}
+
+// TestLostCountsEveryPayloadType: telephone-event and CN packets take
+// sequence numbers too, so losing them counts in lost (and not in packets,
+// which counts audio).
+func TestLostCountsEveryPayloadType(t *testing.T) {
+	mod := func(s *callgen.Stream) {
+		s.DTX, s.CNLevel = true, 40
+		s.DTMF = []callgen.Digit{{Key: '7', Start: 1000 * ms, Length: 200 * ms}}
+	}
+	clean := generate(t, oneStream(mod))
+	// Send-order indices (the capture starts with the INVITE and 200 OK).
+	var cn, event []int
+	for i, p := range clean.Packets[2:] {
+		switch p.Payload[1] & 0x7F {
+		case callgen.CNPayloadType:
+			cn = append(cn, i)
+		case callgen.EventPayloadType:
+			event = append(event, i)
+		}
+	}
+	require.NotEmpty(t, cn)
+	require.Greater(t, len(event), 2)
+	c := oneStream(func(s *callgen.Stream) {
+		mod(s)
+		s.Loss = []int{cn[0], event[1]}
+	})
+	r := generate(t, c)
+	rec := convertPackets(t, r.Packets, Options{})
+	st := rec.info.Streams[0]
+	assert.Equal(t, 2, st.Lost)
+	assert.Equal(t, convertPackets(t, clean.Packets, Options{}).info.Streams[0].Packets, st.Packets)
+	assert.Equal(t, "7", st.DTMF)
+	for b := range c.Streams[0].Bursts {
+		assertBurst(t, rec, r, c, 0, b, 0, 400)
+	}
+}
+
+// TestMixing: a mono mix is the saturated sum of every stream, and two
+// streams of one side that overlap (here two SSRCs from one port) are
+// summed on its channel with saturation.
+func TestMixing(t *testing.T) {
+	loud := func(start time.Duration, freq float64) []callgen.Burst {
+		return []callgen.Burst{{Start: start, Length: 500 * ms, Freq: freq, Amp: 24000}}
+	}
+	c := callgen.Call{Signalling: callgen.Innovaphone, Streams: []callgen.Stream{
+		{Local: true, SSRC: 1, Start: 20 * ms, Length: 2 * time.Second, Bursts: loud(500*ms, 440)},
+		{Local: true, SSRC: 2, Start: 20 * ms, Length: 2 * time.Second, Bursts: loud(500*ms, 660)},
+		{Local: false, SSRC: 3, Start: 20 * ms, Length: 2 * time.Second, Bursts: loud(700*ms, 550)},
+	}}
+	r := generate(t, c)
+	stereo := convertPackets(t, r.Packets, Options{})
+	mono := convertPackets(t, r.Packets, Options{Mono: true})
+	require.Len(t, stereo.channels, 2)
+	require.Len(t, mono.channels, 1)
+	require.Len(t, mono.channels[0], len(stereo.channels[0]))
+	sat := func(v int) int16 { return int16(min(max(v, math.MinInt16), math.MaxInt16)) }
+	clipped := 0
+	for i, m := range mono.channels[0] {
+		l, rm := stereo.channels[0][i], stereo.channels[1][i]
+		if l == math.MaxInt16 || l == math.MinInt16 {
+			continue // mono saturates the sum of all three streams once
+		}
+		require.Equal(t, sat(int(l)+int(rm)), m, "mono sample %d", i)
+	}
+	// The two local streams, sample by sample.
+	pos := int(r.BurstStart(0, 0, 8000))
+	require.Equal(t, int64(pos), r.BurstStart(1, 0, 8000))
+	for j := range 4000 {
+		a, b := c.Streams[0].Bursts[0], c.Streams[1].Bursts[0]
+		want := sat(int(toneAt(a, j, 8000)) + int(toneAt(b, j, 8000)))
+		require.Equal(t, want, stereo.channels[0][pos+j], "local sample %d", j)
+		if want == math.MaxInt16 || want == math.MinInt16 {
+			clipped++
+		}
+	}
+	assert.Positive(t, clipped, "the sum saturates somewhere")
+	assertBurst(t, stereo, r, c, 2, 0, 0, 4000)
 }
 
 func TestSRTPWarning(t *testing.T) {

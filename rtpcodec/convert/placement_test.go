@@ -2,6 +2,7 @@ package convert
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -94,4 +95,24 @@ func TestPlacementSides(t *testing.T) {
 			assert.Equal(t, 39.0, rec.info.Streams[1].StartMs)
 		})
 	}
+}
+
+// TestSidesCallerBehindNAT: the SDP shows private addresses the capture
+// never sees, so the caller's streams are found by the address its INVITE
+// came from, even when the callee's audio arrives first.
+func TestSidesCallerBehindNAT(t *testing.T) {
+	c := twoWay(callgen.SIP)
+	c.Streams[0].Start, c.Streams[1].Start = 87*ms, 50*ms
+	r := generate(t, c)
+	for i, p := range r.Packets[:2] { // the INVITE and 200 OK; same lengths
+		sdp := strings.NewReplacer("IN IP4 192.0.2.10", "IN IP4 10.10.10.1", "IN IP4 198.51.100.20", "IN IP4 10.100.100.20")
+		r.Packets[i].Payload = []byte(sdp.Replace(string(p.Payload)))
+		require.Len(t, r.Packets[i].Payload, len(p.Payload))
+	}
+	rec := convertPackets(t, r.Packets, Options{})
+	require.Len(t, rec.info.Streams, 2)
+	assert.Equal(t, Remote, rec.info.Streams[0].Direction, "the callee's stream, first")
+	assert.Equal(t, Local, rec.info.Streams[1].Direction)
+	assertBurst(t, rec, r, c, 0, 0, 0, 400)
+	assertBurst(t, rec, r, c, 1, 0, 0, 400)
 }

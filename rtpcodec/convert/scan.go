@@ -12,6 +12,7 @@ import (
 	"github.com/f0fce437/callrec/rtpcodec"
 	"github.com/f0fce437/callrec/rtpcodec/mix"
 	"github.com/f0fce437/callrec/rtpcodec/sip"
+	"github.com/pion/rtp"
 )
 
 // packetSource yields the packets of a capture (pcapio.Reader).
@@ -28,6 +29,8 @@ const (
 	innovaphoneRemotePort = 16388
 )
 
+// maxFlowPTs bounds the payload types of flows pass 1 follows, against
+// hostile captures.
 const maxFlowPTs = 1 << 16
 
 type flowPT struct {
@@ -55,7 +58,6 @@ type plan struct {
 	sample0 int64 // capture time of the earliest audio packet, ns
 
 	audioFlows  int
-	decodable   int
 	innovaphone bool
 	undecodable []string // "NAME (payload type N)" of audio without a codec
 	encrypted   []string // flows whose SDP says SRTP
@@ -69,6 +71,7 @@ type plan struct {
 func scan(ctx context.Context, src packetSource, reg *rtpcodec.Registry, progress func()) (*plan, error) {
 	pl := &plan{reg: reg, seen: map[flowPT]*ptSeen{}}
 	var p pcapio.Packet
+	var pk rtp.Packet
 	for {
 		err := src.Next(&p)
 		if err == io.EOF {
@@ -97,10 +100,10 @@ func scan(ctx context.Context, src packetSource, reg *rtpcodec.Registry, progres
 		}
 		f := rtpcodec.Flow{Src: p.Src, Dst: p.Dst}
 		pl.det.Observe(f, p.Payload)
-		if !rtpcodec.HeaderLooksValid(p.Payload) {
-			continue
+		if rtpcodec.Parse(&pk, p.Payload) != nil {
+			continue // pass 2 skips it too
 		}
-		key := flowPT{f, p.Payload[1] & 0x7F}
+		key := flowPT{f, pk.PayloadType}
 		s := pl.seen[key]
 		if s == nil {
 			if len(pl.seen) >= maxFlowPTs {
@@ -111,31 +114,11 @@ func scan(ctx context.Context, src packetSource, reg *rtpcodec.Registry, progres
 		}
 		s.first = min(s.first, p.Time.UnixNano())
 		if s.eventLike {
-			s.eventLike = looksLikeEvent(rtpPayload(p.Payload))
+			s.eventLike = looksLikeEvent(pk.Payload)
 		}
 	}
 	pl.decide()
 	return pl, nil
-}
-
-// rtpPayload returns the payload of a packet HeaderLooksValid accepted, or
-// nil when its extension or padding make no sense.
-func rtpPayload(b []byte) []byte {
-	n := 12 + 4*int(b[0]&0x0F)
-	if b[0]&0x10 != 0 {
-		if len(b) < n+4 {
-			return nil
-		}
-		n += 4 + 4*(int(b[n+2])<<8|int(b[n+3]))
-	}
-	end := len(b)
-	if b[0]&0x20 != 0 && end > n {
-		end -= int(b[end-1])
-	}
-	if n > end {
-		return nil
-	}
-	return b[n:end]
 }
 
 // decide classifies the payload types of the RTP flows and fixes the
@@ -187,8 +170,11 @@ func (pl *plan) decide() {
 	slices.Sort(pl.encrypted)
 
 	// Sides (see the package doc): innovaphone ports, else the SIP
-	// caller's media address, else the first audio stream's source.
-	callerMedia := pl.sig.CallerMedia()
+	// caller's addresses, else the first audio stream's source.
+	sip := callerAddrs{media: pl.sig.CallerMedia()}
+	if a, ok := pl.sig.Caller(); ok {
+		sip.signalling = []netip.AddrPort{a}
+	}
 	var firstSrc netip.AddrPort
 	firstAt := int64(math.MaxInt64)
 	for f, t := range firstAudio {
@@ -202,11 +188,18 @@ func (pl *plan) decide() {
 		if _, done := pl.sides[f]; done {
 			continue
 		}
-		pl.sides[f] = pl.side(f, callerMedia, firstSrc)
+		pl.sides[f] = pl.side(f, sip, firstSrc)
 	}
 }
 
-func (pl *plan) side(f rtpcodec.Flow, callerMedia []netip.AddrPort, firstSrc netip.AddrPort) int {
+// callerAddrs are the SIP caller's addresses: the media addresses of its
+// SDP and the transport address its INVITE came from.
+type callerAddrs struct {
+	media, signalling []netip.AddrPort
+}
+
+// side applies the side rules of the package doc to flow f.
+func (pl *plan) side(f rtpcodec.Flow, caller callerAddrs, firstSrc netip.AddrPort) int {
 	if pl.innovaphone {
 		switch f.Src.Port() {
 		case innovaphoneLocalPort:
@@ -215,23 +208,25 @@ func (pl *plan) side(f rtpcodec.Flow, callerMedia []netip.AddrPort, firstSrc net
 			return mix.Remote
 		}
 	}
-	if len(callerMedia) > 0 {
-		for _, a := range callerMedia {
-			if f.Src == a {
+	// The caller's streams by its SDP media address and port, then by its
+	// media address alone, then by the address its INVITE came from (behind
+	// NAT the SDP shows a private address the capture never sees).
+	sameEnd := func(x, a netip.AddrPort) bool { return x == a }
+	sameAddr := func(x, a netip.AddrPort) bool { return x.Addr() == a.Addr() }
+	for _, try := range []struct {
+		addrs []netip.AddrPort
+		match func(x, a netip.AddrPort) bool
+	}{{caller.media, sameEnd}, {caller.media, sameAddr}, {caller.signalling, sameAddr}} {
+		for _, a := range try.addrs {
+			if try.match(f.Src, a) {
 				return mix.Local
 			}
 		}
-		for _, a := range callerMedia {
-			if f.Dst == a {
+		for _, a := range try.addrs {
+			if try.match(f.Dst, a) {
 				return mix.Remote
 			}
 		}
-		for _, a := range callerMedia {
-			if f.Src.Addr() == a.Addr() {
-				return mix.Local
-			}
-		}
-		return mix.Remote
 	}
 	if f.Src == firstSrc || (f.Src.Addr() == firstSrc.Addr() && f.Dst.Addr() != firstSrc.Addr()) {
 		return mix.Local

@@ -101,21 +101,34 @@ func TestAppendixIIDecoder(t *testing.T) {
 	}
 }
 
-// codspw.cod holds one code word per 16-bit word; outsp1..3 are the full
-// decoder's output (with the QMF) in modes 1 to 3.
+// The full decoder (with the QMF) turns the speech code words into
+// outsp1..3 in modes 1 to 3. codspw.cod holds one code word per 16-bit
+// little-endian word; codsp.cod holds the same code words packed two per
+// big-endian word, so read as bytes each pair is swapped.
 func TestFullDecoder(t *testing.T) {
 	words := readWords(t, vectorPath("codspw.cod")...)
-	payload := make([]byte, len(words))
+	codspw := make([]byte, len(words))
 	for i, w := range words {
-		payload[i] = byte(w)
+		codspw[i] = byte(w)
 	}
-	for _, mode := range []g722.Mode{g722.Mode64, g722.Mode56, g722.Mode48} {
-		t.Run(mode.String(), func(t *testing.T) {
-			want := readWords(t, vectorPath(fmt.Sprintf("outsp%d.bin", mode))...)
-			got, err := g722.NewDecoder(mode).Decode(nil, payload)
-			require.NoError(t, err)
-			require.Empty(t, firstMismatch(got, want))
-		})
+	packed := corpus.ReadFile(t, vectorPath("codsp.cod")...)
+	require.Zero(t, len(packed)%2, "odd length")
+	codsp := make([]byte, len(packed))
+	for i := 0; i < len(packed); i += 2 {
+		codsp[i], codsp[i+1] = packed[i+1], packed[i]
+	}
+	for _, in := range []struct {
+		name    string
+		payload []byte
+	}{{"codspw.cod", codspw}, {"codsp.cod", codsp}} {
+		for _, mode := range []g722.Mode{g722.Mode64, g722.Mode56, g722.Mode48} {
+			t.Run(in.name+"/"+mode.String(), func(t *testing.T) {
+				want := readWords(t, vectorPath(fmt.Sprintf("outsp%d.bin", mode))...)
+				got, err := g722.NewDecoder(mode).Decode(nil, in.payload)
+				require.NoError(t, err)
+				require.Empty(t, firstMismatch(got, want))
+			})
+		}
 	}
 }
 

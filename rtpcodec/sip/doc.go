@@ -1,7 +1,11 @@
 // Package sip reads the SIP signalling found in a capture for what the
 // conversion needs from it: which payload type means which codec (the SDP
 // of INVITEs, their answers and re-INVITEs), and which media addresses
-// belong to the caller (the party that sent the INVITE).
+// belong to the caller (the party that sent the INVITE). Who sent an SDP is
+// read from the From tag, which requests carry from their sender and
+// responses copy from their request, so that a capture seeing the call at
+// several hops (through a proxy, on a mirror port) is read right; messages
+// without tags fall back to the transport addresses.
 //
 // Messages are parsed from single UDP datagrams (fragmented ones arrive
 // reassembled) and from single TCP segments, which may hold several

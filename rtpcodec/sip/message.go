@@ -20,6 +20,9 @@ type Message struct {
 	CallID string
 	// CSeqMethod is the method of the CSeq header (what a response answers).
 	CSeqMethod string
+	// FromTag is the tag parameter of the From header: the tag of the party
+	// that sent the request (a response copies its request's From).
+	FromTag string
 	// ContentType is the media type of the body, lower case, without
 	// parameters ("application/sdp").
 	ContentType string
@@ -81,6 +84,8 @@ func Parse(data []byte) (Message, []byte, error) {
 		switch string(bytes.ToLower(bytes.TrimSpace(name))) {
 		case "call-id", "i":
 			m.CallID = string(value)
+		case "from", "f":
+			m.FromTag = fromTag(value)
 		case "cseq":
 			if f := bytes.Fields(value); len(f) == 2 {
 				m.CSeqMethod = string(f[1])
@@ -109,4 +114,21 @@ func cutLine(b []byte) (line, rest []byte) {
 		return bytes.TrimRight(b, "\r"), nil
 	}
 	return bytes.TrimRight(b[:i], "\r"), b[i+1:]
+}
+
+// fromTag returns the tag parameter of a From header value
+// ("Alice <sip:a@x;transport=udp>;tag=1928301774"), or "". Parameters inside
+// the angle brackets belong to the URI; without brackets, every parameter
+// is the header's (RFC 3261 section 20).
+func fromTag(value []byte) string {
+	if i := bytes.LastIndexByte(value, '>'); i >= 0 {
+		value = value[i+1:]
+	}
+	for _, p := range bytes.Split(value, []byte(";"))[1:] {
+		name, v, _ := bytes.Cut(p, []byte("="))
+		if bytes.EqualFold(bytes.TrimSpace(name), []byte("tag")) {
+			return string(bytes.TrimSpace(v))
+		}
+	}
+	return ""
 }

@@ -27,10 +27,16 @@ type MediaDescription struct {
 // Signalling accumulates the SIP messages of a capture. Its zero value is
 // ready to use.
 type Signalling struct {
-	callers  map[string]netip.AddrPort // Call-ID → transport source of its first INVITE
-	order    []string                  // Call-IDs in order of their first INVITE
+	callers  map[string]caller // Call-ID → who sent its first INVITE
+	order    []string          // Call-IDs in order of their first INVITE
 	media    []MediaDescription
 	messages int
+}
+
+// caller identifies the sender of a call's first INVITE.
+type caller struct {
+	tag  string         // its From tag ("" when the INVITE had none)
+	addr netip.AddrPort // its transport source
 }
 
 // Add parses every SIP message in one UDP datagram or TCP segment payload
@@ -56,11 +62,12 @@ func (s *Signalling) add(src, dst netip.AddrPort, m Message) {
 		return
 	}
 	if s.callers == nil {
-		s.callers = map[string]netip.AddrPort{}
+		s.callers = map[string]caller{}
 	}
-	caller, known := s.callers[m.CallID]
+	c, known := s.callers[m.CallID]
 	if !known && m.Method == "INVITE" && len(s.callers) < maxCalls {
-		s.callers[m.CallID], caller, known = src, src, true
+		c, known = caller{tag: m.FromTag, addr: src}, true
+		s.callers[m.CallID] = c
 		s.order = append(s.order, m.CallID)
 	}
 	if m.ContentType != "application/sdp" && !(m.ContentType == "" && len(m.Body) > 0) {
@@ -70,23 +77,31 @@ func (s *Signalling) add(src, dst netip.AddrPort, m Message) {
 	if err != nil {
 		return
 	}
-	// A request comes from the caller when the caller sent it; a response
-	// comes from the caller when it goes to the callee, i.e. not to the
-	// caller's address.
-	fromCaller := false
-	if known {
-		if m.IsRequest() {
-			fromCaller = sameEnd(src, caller)
-		} else {
-			fromCaller = !sameEnd(dst, caller)
-		}
-	}
+	fromCaller := known && c.sent(src, dst, m)
 	for _, md := range sess.Media {
 		if md.Kind != "audio" || len(s.media) >= maxMedia {
 			continue
 		}
 		s.media = append(s.media, MediaDescription{Media: md, Caller: fromCaller, CallID: m.CallID})
 	}
+}
+
+// sent reports whether the caller sent m. The From tag says it wherever the
+// capture was taken: requests carry their sender's tag in From, and
+// responses copy From from the request they answer, so a request with the
+// caller's tag, or a response without it, comes from the caller. This holds
+// when the capture sees the call at several hops (a proxy, a mirror port)
+// where addresses alone mislead. Without tags (RFC 2543 clients) it falls
+// back to addresses: a request from the caller's address, or a response not
+// sent to it.
+func (c caller) sent(src, dst netip.AddrPort, m Message) bool {
+	if c.tag != "" && m.FromTag != "" {
+		return (m.FromTag == c.tag) == m.IsRequest()
+	}
+	if m.IsRequest() {
+		return sameEnd(src, c.addr)
+	}
+	return !sameEnd(dst, c.addr)
 }
 
 // sameEnd compares signalling endpoints by address only: over TCP a party
@@ -116,6 +131,15 @@ func (s *Signalling) CallerMedia() []netip.AddrPort {
 		}
 	}
 	return out
+}
+
+// Caller returns the transport address that sent the first call's first
+// INVITE, and false when there was no INVITE.
+func (s *Signalling) Caller() (netip.AddrPort, bool) {
+	if len(s.order) == 0 {
+		return netip.AddrPort{}, false
+	}
+	return s.callers[s.order[0]].addr, true
 }
 
 // Secure reports whether an SDP announced media address a with a secure

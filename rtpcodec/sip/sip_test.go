@@ -3,6 +3,7 @@ package sip_test
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"testing"
 
 	"github.com/f0fce437/callrec/rtpcodec/sip"
@@ -36,6 +37,12 @@ func TestParse(t *testing.T) {
 		}},
 		{name: "cut off body", data: invite[:len(invite)-2], want: []sip.Message{{Method: "INVITE", CallID: "c1", CSeqMethod: "INVITE", ContentType: "application/sdp", Body: []byte("v=0")}}},
 		{name: "no content length on UDP", data: "SIP/2.0 180 Ringing\nCall-ID: z\n\nbody", want: []sip.Message{{StatusCode: 180, CallID: "z", Body: []byte("body")}}},
+		{name: "from tag after the URI", data: "BYE sip:b@x SIP/2.0\r\nFrom: \"A;B\" <sip:a@x;tag=uri>;tag=t1\r\nCall-ID: z\r\n\r\n",
+			want: []sip.Message{{Method: "BYE", CallID: "z", FromTag: "t1", Body: []byte{}}}},
+		{name: "compact from without brackets", data: "SIP/2.0 200 OK\r\nf: sip:a@x ; TAG = t2\r\ni: z\r\n\r\n",
+			want: []sip.Message{{StatusCode: 200, CallID: "z", FromTag: "t2", Body: []byte{}}}},
+		{name: "from without tag", data: "SIP/2.0 200 OK\r\nFrom: <sip:a@x;tag=uri>\r\ni: z\r\n\r\n",
+			want: []sip.Message{{StatusCode: 200, CallID: "z", Body: []byte{}}}},
 		{name: "rtp is not SIP", data: "\x80\x08\x00\x01", err: sip.ErrNotSIP},
 		{name: "bad status", data: "SIP/2.0 99x OK\r\n\r\n", err: sip.ErrNotSIP},
 	}
@@ -106,6 +113,36 @@ func TestSignalling(t *testing.T) {
 		_, ok = s.Format(other, other, 97)
 		assert.False(t, ok)
 	})
+}
+
+// TestSignallingSeveralHops: a capture that sees one call at two hops
+// (caller → proxy, proxy → callee; the proxy keeps Call-ID and tags), as
+// ndpi_FAX-Call-t38-CA-TDM-SIP-FB-1.pcap does, with a re-INVITE from the
+// callee. Addresses alone would take the proxy's answer to the caller for
+// the caller's own SDP; the From tags tell the directions apart.
+func TestSignallingSeveralHops(t *testing.T) {
+	a := netip.MustParseAddrPort("192.0.2.1:5060")
+	p := netip.MustParseAddrPort("192.0.2.9:5060")
+	b := netip.MustParseAddrPort("198.51.100.2:5060")
+	tagged := func(start, from, cseq, body string) []byte {
+		return []byte(fmt.Sprintf("%s\r\nFrom: <sip:x@y>;tag=%s\r\nCall-ID: hop\r\nCSeq: %s\r\nContent-Type: application/sdp\r\nContent-Length: %d\r\n\r\n%s",
+			start, from, cseq, len(body), body))
+	}
+	offer := sdpBody("192.0.2.1", 16756, "")
+	answer := sdpBody("203.0.113.5", 15580, "")
+	var s sip.Signalling
+	s.Add(a, p, tagged("INVITE sip:b@y SIP/2.0", "caller", "1 INVITE", offer))
+	s.Add(p, b, tagged("INVITE sip:b@y SIP/2.0", "caller", "1 INVITE", offer))
+	s.Add(b, p, tagged("SIP/2.0 200 OK", "caller", "1 INVITE", answer))
+	s.Add(p, a, tagged("SIP/2.0 200 OK", "caller", "1 INVITE", answer))
+	s.Add(b, p, tagged("INVITE sip:a@y SIP/2.0", "callee", "7 INVITE", answer))
+	s.Add(p, b, tagged("SIP/2.0 200 OK", "callee", "7 INVITE", offer))
+	var sides []bool
+	for _, md := range s.Media() {
+		sides = append(sides, md.Caller)
+	}
+	assert.Equal(t, []bool{true, true, false, false, false, true}, sides)
+	assert.Equal(t, []netip.AddrPort{netip.MustParseAddrPort("192.0.2.1:16756")}, slices.Compact(s.CallerMedia()))
 }
 
 func FuzzParse(f *testing.F) {
