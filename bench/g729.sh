@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # bench/g729.sh — decode one hour of G.729 speech (360,000 frames) on one
-# core with callrec's rtpcodec/g729 and with the installed peers (ffmpeg's
-# g729 decoder, Debian's libbcg729 through a small harness compiled here),
-# all on the same raw 10-byte frames, and print the times and ratios.
+# core with callrec's rtpcodec/g729 (both variants: the main body and Annex
+# A) and with the installed peers (ffmpeg's g729 decoder, Debian's libbcg729
+# through a small harness compiled here), all on the same raw 10-byte
+# frames, and print the times and ratios.
 #
 # Usage: bench/g729.sh [runs]   (default 3 runs each; the best run counts)
 # Needs the shared corpus (CALLREC_TESTDATA or ../shared/testdata), Go, and
@@ -28,11 +29,13 @@ truncate -s $((frames * 10)) "$raw"
 now() { date +%s.%N; }
 best() { sort -g | head -1; }
 
-run_ours() {
+run_variant() {
 	G729_BENCH_RAW=$raw taskset -c 0 "$tmp/g729.test" -test.run '^$' \
-		-test.bench BenchmarkDecodeRawFile -test.benchtime 1x -test.benchmem |
+		-test.bench "BenchmarkDecodeRawFile/^$1\$" -test.benchtime 1x -test.benchmem |
 		awk '/BenchmarkDecodeRawFile/ {print $3 / 1e9}'
 }
+run_main() { run_variant main; }
+run_annexa() { run_variant annexa; }
 run_ffmpeg() {
 	local t0
 	t0=$(now)
@@ -42,7 +45,8 @@ run_ffmpeg() {
 run_bcg729() { taskset -c 0 "$tmp/bcg729bench" "$raw" | cut -d' ' -f1; }
 
 (cd "$root" && go test -c -o "$tmp/g729.test" ./rtpcodec/g729/)
-peers=(ours)
+ours=(main annexa)
+peers=()
 command -v ffmpeg >/dev/null && peers+=(ffmpeg)
 if command -v gcc >/dev/null && [ -r /usr/include/bcg729/decoder.h ]; then
 	cat >"$tmp/bcg729bench.c" <<'C'
@@ -82,14 +86,20 @@ fi
 # Interleave the decoders run by run so that load changes hit all alike;
 # the best run of each counts.
 for _ in $(seq "$runs"); do
-	for p in "${peers[@]}"; do
+	for p in "${ours[@]}" "${peers[@]}"; do
 		echo "$p $(run_$p)" >>"$tmp/times"
 	done
 done
-ours=$(awk '$1 == "ours" {print $2}' "$tmp/times" | best)
+best_of() { awk -v p="$1" '$1 == p {print $2}' "$tmp/times" | best; }
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-36s %7.3f s/hour\n' "callrec rtpcodec/g729 (bit-exact)" "$ours"
-for p in "${peers[@]:1}"; do
-	t=$(awk -v p="$p" '$1 == p {print $2}' "$tmp/times" | best)
-	printf '%-36s %7.3f s/hour   callrec/%s = %.2f\n' "$p" "$t" "$p" "$(echo "$ours / $t" | bc -l)"
+for p in "${peers[@]}"; do
+	printf '%-40s %7.3f s/hour\n' "$p" "$(best_of "$p")"
+done
+for o in "${ours[@]}"; do
+	t=$(best_of "$o")
+	printf '%-40s %7.3f s/hour' "callrec rtpcodec/g729 $o (bit-exact)" "$t"
+	for p in "${peers[@]}"; do
+		printf '   /%s = %.2f' "$p" "$(echo "$t / $(best_of "$p")" | bc -l)"
+	done
+	echo
 done

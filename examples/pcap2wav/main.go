@@ -5,7 +5,13 @@
 //
 //	pcap2wav -o call.wav call.pcap
 //	pcap2wav -mono -o call.wav call.pcap
+//	pcap2wav -g729 annexa -o call.wav call.pcap
 //	pcap2wav -info call.pcap
+//
+// -g729 selects the G.729 decoder: main (the full-complexity decoder of
+// the main body, the default) or annexa (the reduced-complexity decoder of
+// Annex A, which most phones encode with); both are bit-exact with their
+// ITU-T reference decoders and decode Annex B comfort noise.
 //
 // Exit status: 0 on success (warnings go to stderr), 1 when the capture
 // cannot be converted (one line on stderr says why), 2 on bad usage.
@@ -25,6 +31,7 @@ import (
 
 	"github.com/f0fce437/callrec/rtpcodec"
 	"github.com/f0fce437/callrec/rtpcodec/convert"
+	"github.com/f0fce437/callrec/rtpcodec/g729"
 	"golang.org/x/term"
 )
 
@@ -48,8 +55,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	out := fs.String("o", "", "write the WAV `file`")
 	mono := fs.Bool("mono", false, "mix both sides into one channel")
 	info := fs.Bool("info", false, "print the streams as JSON instead of converting")
+	var variant g729.Variant
+	fs.TextVar(&variant, "g729", g729.MainBody, "G.729 `decoder`: main (full complexity) or annexa (reduced complexity, Annex A)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: pcap2wav [-mono] -o OUT.wav IN.pcap | pcap2wav -info IN.pcap")
+		fmt.Fprintln(stderr, "usage: pcap2wav [-mono] [-g729 main|annexa] -o OUT.wav IN.pcap | pcap2wav -info IN.pcap")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -60,7 +69,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	in := fs.Arg(0)
-	opts := convert.Options{Mono: *mono, Registry: registry()}
+	opts := convert.Options{Mono: *mono, Registry: registry(variant)}
 
 	src, err := os.Open(in)
 	if err != nil {
@@ -102,9 +111,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// registry builds the codec registry from the flags (room for a -g729
-// variant flag).
-func registry() *rtpcodec.Registry { return rtpcodec.DefaultRegistry() }
+// registry builds the codec registry from the flags: the default registry
+// with G.729 decoded by the variant chosen.
+func registry(v g729.Variant) *rtpcodec.Registry {
+	r := rtpcodec.NewRegistry()
+	for _, c := range rtpcodec.DefaultRegistry().Codecs() {
+		if c.Name == g729.EncodingName {
+			c = rtpcodec.G729(g729.Config{Variant: v})
+		}
+		r.Register(c)
+	}
+	return r
+}
 
 // convertFile converts into a temporary file beside out and renames it into
 // place, so that a failed conversion leaves no partial WAV behind.

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -185,4 +187,94 @@ func TestProgressBar(t *testing.T) {
 	assert.Equal(t, "\r[###############               ]  50%"+
 		"\r[##############################] 100%"+
 		"\r\033[K", b.String())
+}
+
+// TestG729Variant converts G.729 captures with each -g729 decoder and
+// compares the stream, sample for sample, with the ITU-T reference decoder
+// of that variant (main body G.729, Annex A G.729A, each with Annex B).
+func TestG729Variant(t *testing.T) {
+	const derived = "vectors/g729/derived/"
+	tests := []struct {
+		variant, pcap, ref string
+	}{
+		{"", "real/sip-rtp-g729a.pcap", derived + "sip-rtp-g729a_ssrc044559a1.itu-g729-ref.out"},
+		{"main", "real/sip-rtp-g729a.pcap", derived + "sip-rtp-g729a_ssrc044559a1.itu-g729-ref.out"},
+		{"annexa", "real/sip-rtp-g729a.pcap", derived + "sip-rtp-g729a_ssrc044559a1.itu-g729a-ref.out"},
+		{"main", "derived/sip-rtp-g729b-synthetic.pcap", derived + "g729b-synthetic.itu-g729b-ref.out"},
+		{"annexa", "derived/sip-rtp-g729b-synthetic.pcap", derived + "g729b-synthetic.itu-g729ab-ref.out"},
+	}
+	for _, tc := range tests {
+		name := tc.variant
+		if name == "" {
+			name = "default"
+		}
+		t.Run(name+"/"+tc.pcap, func(t *testing.T) {
+			in := corpus.Path(t, append([]string{"pcaps"}, strings.Split(tc.pcap, "/")...)...)
+			ref := corpus.ReadFile(t, strings.Split(tc.ref, "/")...)
+			out := filepath.Join(t.TempDir(), "call.wav")
+			args := []string{"-o", out, in}
+			if tc.variant != "" {
+				args = append([]string{"-g729", tc.variant}, args...)
+			}
+			code, _, stderr := runCLI(args...)
+			require.Equal(t, 0, code, stderr)
+
+			// Where the stream sits in the recording.
+			code, info, stderr := runCLI("-info", in)
+			require.Equal(t, 0, code, stderr)
+			var inf struct {
+				Streams []struct {
+					Direction string  `json:"direction"`
+					StartMs   float64 `json:"start_ms"`
+				} `json:"streams"`
+			}
+			require.NoError(t, json.Unmarshal([]byte(info), &inf))
+			require.Len(t, inf.Streams, 1)
+			ch := 0
+			if inf.Streams[0].Direction == "remote" {
+				ch = 1
+			}
+			got := wavChannel(t, out, ch)[int(inf.Streams[0].StartMs)*8:]
+			require.Len(t, got, len(ref)/2, "stream length")
+			for i := range got {
+				if want := int16(binary.LittleEndian.Uint16(ref[2*i:])); got[i] != want {
+					t.Fatalf("sample %d: got %d, reference %d", i, got[i], want)
+				}
+			}
+		})
+	}
+	t.Run("unknown decoder", func(t *testing.T) {
+		code, _, stderr := runCLI("-g729", "annexb", "-o", "x.wav", "in.pcap")
+		assert.Equal(t, exitUsage, code)
+		assert.Contains(t, stderr, "main or annexa")
+	})
+}
+
+// wavChannel returns channel ch of a 16-bit PCM WAV file at 8 kHz.
+func wavChannel(t *testing.T, path string, ch int) []int16 {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.Equal(t, "RIFF", string(b[:4]))
+	require.Equal(t, "WAVE", string(b[8:12]))
+	var channels int
+	for p := b[12:]; len(p) >= 8; {
+		id, size := string(p[:4]), int(binary.LittleEndian.Uint32(p[4:8]))
+		body := p[8:min(8+size, len(p))]
+		switch id {
+		case "fmt ":
+			channels = int(binary.LittleEndian.Uint16(body[2:]))
+			require.Equal(t, uint32(8000), binary.LittleEndian.Uint32(body[4:]), "sample rate")
+		case "data":
+			require.Positive(t, channels, "fmt before data")
+			pcm := make([]int16, len(body)/2/channels)
+			for i := range pcm {
+				pcm[i] = int16(binary.LittleEndian.Uint16(body[2*(i*channels+ch):]))
+			}
+			return pcm
+		}
+		p = p[8+size+size%2:]
+	}
+	t.Fatal("no data chunk")
+	return nil
 }

@@ -224,7 +224,7 @@ func (m *Main) open(ctx context.Context) error {
 	}
 
 	m.arrivals = make(chan []string, 4096)
-	m.cdrs = cdr.NewService(m.db, cdr.Options{
+	m.cdrs = cdr.NewService(m.db.CDRs(), cdr.Options{
 		Logger:   m.tracing.Logger(recordings.TraceCallInfo),
 		Listener: arrivalListener(m.arrivals),
 	})

@@ -1,5 +1,7 @@
 package g729
 
+import "math/bits"
+
 // Saturating fixed-point operators of the ITU-T basic-operator set
 // (ITU-T G.191 STL, as used by the normative G.729 fixed-point description).
 // Word16 values are int16, Word32 values are int32. Each operator saturates
@@ -23,6 +25,9 @@ func sat16(x int32) int16 {
 	}
 	return int16(x)
 }
+
+// clamp32 is sat32 kept in 64 bits.
+func clamp32(x int64) int64 { return min(max(x, minInt32), maxInt32) }
 
 // sat32 saturates a 64-bit value to 32 bits.
 func sat32(x int64) int32 {
@@ -86,28 +91,25 @@ func lAbs(a int32) int32 {
 	return a
 }
 
+// The shifts take their count as the reference does, a negative count
+// shifting the other way. Go defines a right shift by at least the width as
+// the sign (-1 or 0), which is what the reference returns there, and the
+// left shifts clamp the count where any non-zero value saturates; so none
+// needs a loop or a recursive call, and all four inline.
+
 // shl shifts left with saturation; a negative n shifts right.
 func shl(a, n int16) int16 {
 	if n < 0 {
-		return shr(a, -n)
+		return a >> uint(-int32(n))
 	}
-	if n > 15 {
-		n = 15 // any non-zero a saturates either way
-	}
-	r := int32(a) << uint(n)
-	return sat16(r)
+	return sat16(int32(a) << uint(min(n, 16)))
 }
 
-// shr shifts right arithmetically; a negative n shifts left.
+// shr shifts right arithmetically; a negative n shifts left with
+// saturation.
 func shr(a, n int16) int16 {
 	if n < 0 {
-		return shl(a, -n)
-	}
-	if n >= 15 {
-		if a < 0 {
-			return -1
-		}
-		return 0
+		return sat16(int32(a) << uint(min(-int32(n), 16)))
 	}
 	return a >> uint(n)
 }
@@ -126,25 +128,17 @@ func shrR(a, n int16) int16 {
 
 // lShl shifts left with saturation; a negative n shifts right.
 func lShl(a int32, n int16) int32 {
-	if n <= 0 {
-		return lShr(a, -n)
+	if n < 0 {
+		return a >> uint(-int32(n))
 	}
-	if n >= 31 {
-		n = 31
-	}
-	return sat32(int64(a) << uint(n))
+	return sat32(int64(a) << uint(min(n, 32)))
 }
 
-// lShr shifts right arithmetically; a negative n shifts left.
+// lShr shifts right arithmetically; a negative n shifts left with
+// saturation.
 func lShr(a int32, n int16) int32 {
 	if n < 0 {
-		return lShl(a, -n)
-	}
-	if n >= 31 {
-		if a < 0 {
-			return -1
-		}
-		return 0
+		return sat32(int64(a) << uint(min(-int32(n), 32)))
 	}
 	return a >> uint(n)
 }
@@ -173,18 +167,7 @@ func normS(a int16) int16 {
 	if a == 0 {
 		return 0
 	}
-	if a == -1 {
-		return 15
-	}
-	if a < 0 {
-		a = ^a
-	}
-	var n int16
-	for a < 0x4000 {
-		a <<= 1
-		n++
-	}
-	return n
+	return int16(bits.LeadingZeros16(uint16(a^(a>>15)))) - 1
 }
 
 // normL returns the left shift that normalises a.
@@ -192,39 +175,19 @@ func normL(a int32) int16 {
 	if a == 0 {
 		return 0
 	}
-	if a == -1 {
-		return 31
-	}
-	if a < 0 {
-		a = ^a
-	}
-	var n int16
-	for a < 0x40000000 {
-		a <<= 1
-		n++
-	}
-	return n
+	return int16(bits.LeadingZeros32(uint32(a^(a>>31)))) - 1
 }
 
-// divS is the Q15 quotient a/b for 0 <= a <= b, b > 0.
+// divS is the Q15 quotient a/b for 0 <= a <= b, b > 0: the reference's
+// 15-step restoring division computes floor(a·2^15/b).
 func divS(a, b int16) int16 {
-	if a == 0 || b <= 0 || a < 0 {
+	if a <= 0 || b <= 0 {
 		return 0
 	}
 	if a >= b {
 		return maxInt16
 	}
-	num, den := int32(a), int32(b)
-	var q int16
-	for i := 0; i < 15; i++ {
-		q <<= 1
-		num <<= 1
-		if num >= den {
-			num -= den
-			q++
-		}
-	}
-	return q
+	return int16((int32(a) << 15) / int32(b))
 }
 
 // Double-precision format of the reference (oper_32b): a 32-bit value
@@ -238,4 +201,11 @@ func lExtract(a int32) (hi, lo int16) {
 
 func lComp(hi, lo int16) int32 { return lMac(depositH(hi), lo, 1) }
 
-func mpy32x16(hi, lo, n int16) int32 { return lMac(lMult(hi, n), mult(lo, n), 1) }
+// mpy32x16 multiplies the double-precision hi·2^16 + lo·2 by n (Q15),
+// as L_mac(L_mult(hi, n), mult(lo, n), 1) does: each min is the single case
+// where L_mult or mult saturates (both operands -32768).
+func mpy32x16(hi, lo, n int16) int32 {
+	p := min(int64(int32(hi)*int32(n))<<1, maxInt32)
+	q := min((int32(lo)*int32(n))>>15, maxInt16)
+	return sat32(p + int64(q)<<1)
+}

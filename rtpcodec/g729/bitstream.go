@@ -1,5 +1,7 @@
 package g729
 
+import "encoding/binary"
+
 // Bit-stream unpacking (G.729 §3.10, Table 8; Annex B Table B.2). Frames are
 // packed most significant bit first, in the order of the RTP payload format
 // (RFC 3551 §4.5.6), which is also the order of the ITU serial format:
@@ -20,43 +22,37 @@ type speechParams struct {
 	gain       [2]int16 // GA·16+GB (7 bits)
 }
 
-// bitReader reads MSB-first fields from a byte slice.
-type bitReader struct {
-	b   []byte
-	pos uint
-}
-
-func (r *bitReader) read(n uint) int16 {
-	var v int16
-	for range n {
-		bit := (r.b[r.pos>>3] >> (7 - r.pos&7)) & 1
-		v = v<<1 | int16(bit)
-		r.pos++
+// field returns the n bits at bit offset off (MSB first) of a frame whose
+// first 64 bits are in hi and whose next bits are at the top of lo.
+func field(hi, lo uint64, off, n uint) int16 {
+	if off >= 64 {
+		return int16(lo << (off - 64) >> (64 - n))
 	}
-	return v
+	return int16((hi<<off | lo>>(64-off)) >> (64 - n))
 }
 
 func unpackSpeech(b *[SpeechFrameSize]byte, p *speechParams) {
-	r := bitReader{b: b[:]}
-	p.lsp0 = r.read(8)
-	p.lsp1 = r.read(10)
-	p.pitch[0] = r.read(8)
-	p.parity = r.read(1)
-	p.code[0] = r.read(13)
-	p.sign[0] = r.read(4)
-	p.gain[0] = r.read(7)
-	p.pitch[1] = r.read(5)
-	p.code[1] = r.read(13)
-	p.sign[1] = r.read(4)
-	p.gain[1] = r.read(7)
+	hi := binary.BigEndian.Uint64(b[:8])
+	lo := uint64(binary.BigEndian.Uint16(b[8:])) << 48
+	p.lsp0 = field(hi, lo, 0, 8)
+	p.lsp1 = field(hi, lo, 8, 10)
+	p.pitch[0] = field(hi, lo, 18, 8)
+	p.parity = field(hi, lo, 26, 1)
+	p.code[0] = field(hi, lo, 27, 13)
+	p.sign[0] = field(hi, lo, 40, 4)
+	p.gain[0] = field(hi, lo, 44, 7)
+	p.pitch[1] = field(hi, lo, 51, 5)
+	p.code[1] = field(hi, lo, 56, 13)
+	p.sign[1] = field(hi, lo, 69, 4)
+	p.gain[1] = field(hi, lo, 73, 7)
 }
 
 func unpackSID(b []byte, p *sidParams) {
-	r := bitReader{b: b}
-	p.ma = r.read(1)
-	p.l1 = r.read(5)
-	p.l2 = r.read(4)
-	p.gain = r.read(5)
+	hi := uint64(binary.BigEndian.Uint16(b)) << 48
+	p.ma = field(hi, 0, 0, 1)
+	p.l1 = field(hi, 0, 1, 5)
+	p.l2 = field(hi, 0, 6, 4)
+	p.gain = field(hi, 0, 10, 5)
 }
 
 // parityError reports whether the parity bit P0 disagrees with the six most

@@ -83,7 +83,7 @@ func quantizeErasedSIDGain(ener, sh int16) int16 {
 
 // cngExcitation writes 80 samples of comfort-noise excitation at
 // exc[pos:], whose history the adaptive part reads.
-func cngExcitation(gain int16, exc []int16, pos int, seed *int16) {
+func cngExcitation(gain int16, exc []int64, pos int, seed *int16) {
 	if gain == 0 {
 		clear(exc[pos : pos+80])
 		return
@@ -143,8 +143,8 @@ func cngExcitation(gain int16, exc []int16, pos int, seed *int16) {
 		adaptiveVector(exc, sf, t0, frac)
 		var peak int16
 		for i := range 40 {
-			v := add(multR(cur[i], gp2), excg[i])
-			cur[i] = v
+			v := add(multR(int16(cur[i]), gp2), excg[i])
+			cur[i] = int64(v)
 			if a := abs16(v); a > peak {
 				peak = a
 			}
@@ -157,7 +157,7 @@ func cngExcitation(gain int16, exc []int16, pos int, seed *int16) {
 			}
 		}
 		for i := range 40 {
-			excs[i] = shr(cur[i], sh)
+			excs[i] = shr(int16(cur[i]), sh)
 		}
 
 		// Pulse gain g solving 4g² + 2bg + c = 0 for the target energy.
@@ -183,7 +183,9 @@ func cngExcitation(gain int16, exc []int16, pos int, seed *int16) {
 		sh = add(sh, 1)
 		if acc < 0 {
 			// Negative discriminant: drop the adaptive part.
-			copy(cur, excg[:])
+			for i, v := range excg {
+				cur[i] = int64(v)
+			}
 			m := abs16(excg[posn[0]]) | abs16(excg[posn[1]]) | abs16(excg[posn[2]]) | abs16(excg[posn[3]])
 			sh = 1
 			if m&0x4000 != 0 {
@@ -219,9 +221,9 @@ func cngExcitation(gain int16, exc []int16, pos int, seed *int16) {
 		}
 		for i := range 4 {
 			if sign[i] != 0 {
-				cur[posn[i]] = add(cur[posn[i]], g)
+				cur[posn[i]] = int64(add(int16(cur[posn[i]]), g))
 			} else {
-				cur[posn[i]] = sub(cur[posn[i]], g)
+				cur[posn[i]] = int64(sub(int16(cur[posn[i]]), g))
 			}
 		}
 	}

@@ -32,14 +32,53 @@ const (
 	// MainBody is the full-complexity decoder of G.729 (with Annex B comfort
 	// noise), the default.
 	MainBody Variant = iota
+	// AnnexA is the reduced-complexity decoder of G.729 Annex A (with Annex
+	// B comfort noise): a simpler post-filter, and erased frames excited
+	// without the voicing decision. It decodes the same bit stream; most
+	// phones encode with Annex A, and its output is what they expect.
+	AnnexA
 )
 
+// String returns "main" or "annexa", the names ParseVariant accepts.
 func (v Variant) String() string {
 	switch v {
 	case MainBody:
 		return "main"
+	case AnnexA:
+		return "annexa"
 	}
 	return fmt.Sprintf("Variant(%d)", uint8(v))
+}
+
+// ParseVariant returns the variant named s ("main" or "annexa", as String
+// returns them).
+func ParseVariant(s string) (Variant, error) {
+	switch s {
+	case "main":
+		return MainBody, nil
+	case "annexa":
+		return AnnexA, nil
+	}
+	return 0, fmt.Errorf("g729: unknown variant %q (want main or annexa)", s)
+}
+
+// MarshalText returns the variant's name; with UnmarshalText it makes a
+// Variant usable with flag.TextVar and in text encodings.
+func (v Variant) MarshalText() ([]byte, error) {
+	if v != MainBody && v != AnnexA {
+		return nil, fmt.Errorf("g729: unknown variant %d", uint8(v))
+	}
+	return []byte(v.String()), nil
+}
+
+// UnmarshalText sets v to the variant named text, as ParseVariant does.
+func (v *Variant) UnmarshalText(text []byte) error {
+	p, err := ParseVariant(string(text))
+	if err != nil {
+		return err
+	}
+	*v = p
+	return nil
 }
 
 // Config configures a Decoder. The zero value is the main-body decoder.
@@ -102,10 +141,10 @@ const (
 type Decoder struct {
 	variant Variant
 
-	exc      [excHist + FrameSamples]int16 // past and current excitation
+	// Signals are 16-bit values held in int64 (see synth.go).
+	exc      [excHist + FrameSamples]int64 // past and current excitation
+	synth    [10 + FrameSamples]int64      // synthesis; its 10 past samples are the filter memory
 	lspOld   [10]int16                     // LSPs of the previous frame, Q15
-	memSyn   [10]int16                     // synthesis filter memory
-	synth    [10 + FrameSamples]int16      // synthesis with 10 samples of history
 	sharp    int16                         // pitch sharpening, Q14
 	oldT0    int16                         // last integer pitch lag
 	gainPit  int16                         // last pitch gain, Q14
@@ -114,7 +153,8 @@ type Decoder struct {
 	seedFER  int16                         // random generator of the bad-frame path
 	lsf      lsfDecoder
 	gain     gainDecoder
-	pf       postFilter
+	pf       postFilter  // main body
+	pfA      postFilterA // Annex A
 	hp       highPass
 
 	// Annex B
@@ -129,7 +169,7 @@ type Decoder struct {
 
 // NewDecoder returns a decoder in its initial state.
 func NewDecoder(cfg Config) (*Decoder, error) {
-	if cfg.Variant != MainBody {
+	if cfg.Variant != MainBody && cfg.Variant != AnnexA {
 		return nil, fmt.Errorf("g729: unsupported variant %v", cfg.Variant)
 	}
 	d := &Decoder{variant: cfg.Variant}
@@ -155,6 +195,7 @@ func (d *Decoder) Reset() {
 	d.lsf.reset()
 	d.gain.reset()
 	d.pf.reset()
+	d.pfA.reset()
 }
 
 // DecodeFrame decodes one frame and appends its 80 samples to dst.
@@ -245,22 +286,24 @@ func (d *Decoder) decodeFrame(t FrameType, bits *[SpeechFrameSize]byte, out *[Fr
 	}
 
 	var az [2][11]int16
-	var t0First int16
+	var t0 [2]int16 // integer pitch lag of each subframe
 	if ftyp != ftypSpeech {
 		d.comfortNoise(ftyp == ftypSID, &sid, &az)
 		d.synthesizeFrame(&az)
-		t0First = d.oldT0
+		t0 = [2]int16{d.oldT0, d.oldT0}
 		d.sharp = sharpMin
 	} else {
-		t0First = d.decodeSpeech(&sp, bfi, parityErr, &az)
+		t0 = d.decodeSpeech(&sp, bfi, parityErr, &az)
 	}
 
 	if !bfi {
-		// Energy of the frame's excitation, kept in case the next SID is lost.
-		var acc int32
+		// Energy of the frame's excitation, kept in case the next SID is
+		// lost: an L_mac chain of squares saturates only at its end.
+		var e int64
 		for _, v := range d.exc[excHist:] {
-			acc = lMac(acc, v, v)
+			e += v * v
 		}
+		acc := int32(min(e<<1, maxInt32))
 		sh := normL(acc)
 		d.sidSav = round16(lShl(acc, sh))
 		d.shSidSav = sub(16, sh)
@@ -268,22 +311,36 @@ func (d *Decoder) decodeFrame(t FrameType, bits *[SpeechFrameSize]byte, out *[Fr
 	copy(d.exc[:excHist], d.exc[FrameSamples:])
 	d.pastFtyp = ftyp
 
-	// Post-filter each subframe; the voicing of the frame drives the
-	// concealment of the next.
-	d.voicing = 0
+	var pst [FrameSamples]int64
+	d.postFilter(&t0, &az, &pst, ftyp == ftypSpeech)
+	copy(d.synth[:10], d.synth[FrameSamples:])
+	d.hp.filter(&pst, out)
+}
+
+// postFilter runs the variant's post-filter over the frame's synthesis.
+func (d *Decoder) postFilter(t0 *[2]int16, az *[2][11]int16, out *[FrameSamples]int64, harmonic bool) {
 	for s := range 2 {
-		vo := d.pf.filter(t0First, d.synth[:], 10+s*subLen, &az[s], out[s*subLen:(s+1)*subLen], ftyp == ftypSpeech)
-		if vo != 0 {
+		syn := (*[10 + subLen]int64)(d.synth[s*subLen:])
+		o := (*[subLen]int64)(out[s*subLen:])
+		if d.variant == AnnexA {
+			d.pfA.filter(t0[s], syn, &az[s], o, harmonic)
+			continue
+		}
+		// The main body searches around the first subframe's lag in both
+		// subframes; the voicing it finds drives the concealment of the
+		// next frame.
+		if s == 0 {
+			d.voicing = 0
+		}
+		if vo := d.pf.filter(t0[0], syn, &az[s], o, harmonic); vo != 0 {
 			d.voicing = vo
 		}
 	}
-	copy(d.synth[:10], d.synth[FrameSamples:])
-	d.hp.filter(out[:])
 }
 
 // decodeSpeech decodes an active (or concealed) frame into d.synth and
-// returns the first subframe's pitch lag.
-func (d *Decoder) decodeSpeech(p *speechParams, bfi, parityErr bool, az *[2][11]int16) (t0First int16) {
+// returns the integer pitch lags of its subframes.
+func (d *Decoder) decodeSpeech(p *speechParams, bfi, parityErr bool, az *[2][11]int16) (lags [2]int16) {
 	d.seedCNG = cngSeedInit
 	var lspNew [10]int16
 	d.lsf.decode(p.lsp0, p.lsp1, bfi, &lspNew)
@@ -304,9 +361,7 @@ func (d *Decoder) decodeSpeech(p *speechParams, bfi, parityErr bool, az *[2][11]
 			t0, frac = d.oldT0, 0
 			d.oldT0 = min(add(d.oldT0, 1), pitMax)
 		}
-		if s == 0 {
-			t0First = t0
-		}
+		lags[s] = t0
 		pos := excHist + s*subLen
 		adaptiveVector(d.exc[:], pos, t0, frac)
 
@@ -333,24 +388,28 @@ func (d *Decoder) decodeSpeech(p *speechParams, bfi, parityErr bool, az *[2][11]
 		d.sharp = min(max(d.gainPit, sharpMin), sharpMax)
 
 		gp, gc := d.gainPit, d.gainCode
-		if bfi {
-			// Concealment excites with the pitch part only for voiced speech
-			// and with the fixed codebook only for unvoiced.
+		if bfi && d.variant == MainBody {
+			// The main body's concealment excites with the pitch part only
+			// for voiced speech and with the fixed codebook only for
+			// unvoiced; Annex A has no voicing decision and uses both.
 			if d.voicing == 0 {
 				gp = 0
 			} else {
 				gc = 0
 			}
 		}
-		exc := d.exc[pos : pos+subLen]
+		// exc = round(L_shl(L_mac(L_mult(exc, gp), cb, gc), 1)): the gains
+		// are not negative, so neither L_mult saturates, and the clamps give
+		// the saturations of L_mac, L_shl and round together.
+		exc := (*[subLen]int64)(d.exc[pos:])
+		gpl, gcl := int64(gp), int64(gc)
 		for i := range subLen {
-			acc := lMult(exc[i], gp)
-			acc = lMac(acc, cb[i], gc)
-			exc[i] = round16(lShl(acc, 1))
+			t := (exc[i]*gpl + int64(cb[i])*gcl) << 2
+			exc[i] = (min(max(t, minInt32), maxInt32-0x8000) + 0x8000) >> 16
 		}
 		d.synthesizeSubframe(&az[s], s)
 	}
-	return t0First
+	return lags
 }
 
 func (d *Decoder) synthesizeFrame(az *[2][11]int16) {
@@ -362,16 +421,14 @@ func (d *Decoder) synthesizeFrame(az *[2][11]int16) {
 // saturation the whole excitation buffer is scaled down by 4 and the
 // subframe synthesised again, as the Recommendation specifies.
 func (d *Decoder) synthesizeSubframe(a *[11]int16, s int) {
-	x := d.exc[excHist+s*subLen : excHist+(s+1)*subLen]
-	y := d.synth[10+s*subLen : 10+(s+1)*subLen]
-	if synthesize(a, x, y, &d.memSyn, false) {
+	x := (*[subLen]int64)(d.exc[excHist+s*subLen:])
+	y := (*[10 + subLen]int64)(d.synth[s*subLen:])
+	if synthesize(a, x, y, subLen) {
 		for i := range d.exc {
 			d.exc[i] >>= 2
 		}
-		synthesize(a, x, y, &d.memSyn, true)
-		return
+		synthesize(a, x, y, subLen)
 	}
-	copy(d.memSyn[:], y[subLen-10:])
 }
 
 // comfortNoise decodes a SID frame (sid set) or continues comfort noise for

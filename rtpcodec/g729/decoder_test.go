@@ -3,6 +3,7 @@ package g729_test
 import (
 	"bytes"
 	"errors"
+	"flag"
 	"io"
 	"os"
 	"testing"
@@ -22,10 +23,18 @@ var (
 
 func newDecoder(tb testing.TB) *g729.Decoder {
 	tb.Helper()
-	d, err := g729.NewDecoder(g729.Config{})
+	return newVariant(tb, g729.MainBody)
+}
+
+func newVariant(tb testing.TB, v g729.Variant) *g729.Decoder {
+	tb.Helper()
+	d, err := g729.NewDecoder(g729.Config{Variant: v})
 	require.NoError(tb, err)
 	return d
 }
+
+// variants lists every decoder variant, for tests that hold for all.
+var variants = []g729.Variant{g729.MainBody, g729.AnnexA}
 
 // serialFrames reads every frame of a corpus bit stream.
 func serialFrames(tb testing.TB, elem ...string) []g729.Frame {
@@ -95,11 +104,22 @@ func packetize(fs []g729.Frame, perPacket int) []event {
 // Untransmitted for DTX gaps, Conceal for losses) and requires the same
 // output as the frame-level path, hence as the ITU reference.
 func TestRTPMatchesSerial(t *testing.T) {
-	for _, n := range []string{"tstseq1", "tstseq3", "tstseq6"} {
-		t.Run(n, func(t *testing.T) {
-			path := []string{"vectors", "g729", "itu-release2", "g729AnnexB", n + ".bit"}
-			want := pcm(corpus.ReadFile(t, "vectors", "g729", "itu-release2", "g729AnnexB", n+".out"))
-			d := newDecoder(t)
+	tests := []struct {
+		variant  g729.Variant
+		bit, out string
+	}{
+		{g729.MainBody, "tstseq1.bit", "tstseq1.out"},
+		{g729.MainBody, "tstseq3.bit", "tstseq3.out"},
+		{g729.MainBody, "tstseq6.bit", "tstseq6.out"},
+		{g729.AnnexA, "tstseq1a.bit", "tstseq1a.out"},
+		{g729.AnnexA, "tstseq3a.bit", "tstseq3a.out"},
+		{g729.AnnexA, "tstseq6.bit", "tstseq6a.out"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.variant.String()+"/"+tt.bit, func(t *testing.T) {
+			path := g729Path("itu-release2", "g729AnnexB", tt.bit)
+			want := pcm(corpus.ReadFile(t, g729Path("itu-release2", "g729AnnexB", tt.out)...))
+			d := newVariant(t, tt.variant)
 			var got []int16
 			for _, ev := range packetize(serialFrames(t, path...), 3) {
 				got = d.Conceal(got, ev.lost*g729.FrameSamples)
@@ -157,6 +177,43 @@ func TestNewDecoderRejectsUnknownVariant(t *testing.T) {
 	require.Error(t, err)
 }
 
+func TestParseVariant(t *testing.T) {
+	for _, v := range variants {
+		got, err := g729.ParseVariant(v.String())
+		require.NoError(t, err)
+		assert.Equal(t, v, got)
+	}
+	assert.Equal(t, g729.MainBody, g729.Config{}.Variant, "the main body is the default")
+	for _, bad := range []string{"", "A", "annex-a", "g729a", "Variant(2)"} {
+		_, err := g729.ParseVariant(bad)
+		assert.Error(t, err, "%q", bad)
+	}
+}
+
+func TestVariantText(t *testing.T) {
+	for _, v := range variants {
+		b, err := v.MarshalText()
+		require.NoError(t, err)
+		var got g729.Variant
+		require.NoError(t, got.UnmarshalText(b))
+		assert.Equal(t, v, got)
+	}
+	_, err := g729.Variant(9).MarshalText()
+	require.Error(t, err)
+	v := g729.AnnexA
+	require.Error(t, v.UnmarshalText([]byte("annexb")))
+	assert.Equal(t, g729.AnnexA, v, "a failed UnmarshalText leaves the variant")
+
+	// As a command-line flag.
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.TextVar(&v, "g729", g729.MainBody, "decoder")
+	assert.Equal(t, g729.MainBody, v, "the default")
+	require.NoError(t, fs.Parse([]string{"-g729", "annexa"}))
+	assert.Equal(t, g729.AnnexA, v)
+	require.Error(t, fs.Parse([]string{"-g729", "bogus"}))
+}
+
 func TestSerialReaderErrors(t *testing.T) {
 	frame := func(sync, size uint16, words ...uint16) []byte {
 		b := []byte{byte(sync), byte(sync >> 8), byte(size), byte(size >> 8)}
@@ -206,54 +263,65 @@ func TestSerialReaderErrors(t *testing.T) {
 
 func TestNoAllocations(t *testing.T) {
 	fs := serialFrames(t, "vectors", "g729", "itu-release2", "g729", "SPEECH.BIT")
-	d := newDecoder(t)
-	dst := make([]int16, 0, 6*g729.FrameSamples)
 	payload := make([]byte, 0, 3*g729.SpeechFrameSize)
 	for _, f := range fs[:3] {
 		payload = append(payload, f.Bits[:]...)
 	}
-	i := 0
-	allocs := testing.AllocsPerRun(200, func() {
-		dst = d.DecodeFrame(dst[:0], &fs[i%len(fs)])
-		dst, _ = d.Decode(dst[:0], payload)
-		dst = d.Conceal(dst[:0], 80)
-		dst = d.Untransmitted(dst[:0], 80)
-		i++
-	})
-	assert.Zero(t, allocs)
+	for _, v := range variants {
+		t.Run(v.String(), func(t *testing.T) {
+			d := newVariant(t, v)
+			dst := make([]int16, 0, 6*g729.FrameSamples)
+			i := 0
+			allocs := testing.AllocsPerRun(200, func() {
+				dst = d.DecodeFrame(dst[:0], &fs[i%len(fs)])
+				dst, _ = d.Decode(dst[:0], payload)
+				dst = d.Conceal(dst[:0], 80)
+				dst = d.Untransmitted(dst[:0], 80)
+				i++
+			})
+			assert.Zero(t, allocs)
+		})
+	}
 }
 
 func TestResetRestartsStream(t *testing.T) {
 	fs := serialFrames(t, "vectors", "g729", "itu-release2", "g729", "ALGTHM.BIT")
-	d := newDecoder(t)
-	var first, second []int16
-	for i := range fs {
-		first = d.DecodeFrame(first, &fs[i])
+	for _, v := range variants {
+		t.Run(v.String(), func(t *testing.T) {
+			d := newVariant(t, v)
+			var first, second []int16
+			for i := range fs {
+				first = d.DecodeFrame(first, &fs[i])
+			}
+			d.Reset()
+			for i := range fs {
+				second = d.DecodeFrame(second, &fs[i])
+			}
+			require.Equal(t, first, second)
+		})
 	}
-	d.Reset()
-	for i := range fs {
-		second = d.DecodeFrame(second, &fs[i])
-	}
-	require.Equal(t, first, second)
 }
 
-// BenchmarkDecode decodes SPEECH.BIT repeatedly; ns/op is per frame, so one
-// hour of speech (360,000 frames) takes 360,000 × ns/op.
+// BenchmarkDecode decodes SPEECH.BIT repeatedly with each variant; ns/op is
+// per frame, so one hour of speech (360,000 frames) takes 360,000 × ns/op.
 func BenchmarkDecode(b *testing.B) {
 	fs := serialFrames(b, "vectors", "g729", "itu-release2", "g729", "SPEECH.BIT")
-	d := newDecoder(b)
-	dst := make([]int16, 0, g729.FrameSamples)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; b.Loop(); i++ {
-		dst = d.DecodeFrame(dst[:0], &fs[i%len(fs)])
+	for _, v := range variants {
+		b.Run(v.String(), func(b *testing.B) {
+			d := newVariant(b, v)
+			dst := make([]int16, 0, g729.FrameSamples)
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				dst = d.DecodeFrame(dst[:0], &fs[i%len(fs)])
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)*360000/1e9, "s/hour")
+		})
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)*360000/1e9, "s/hour")
 }
 
 // BenchmarkDecodeRawFile decodes the raw 10-byte frames of the file named by
-// G729_BENCH_RAW once per iteration, as bench/g729.sh runs it beside the
-// peers on the same frames.
+// G729_BENCH_RAW once per iteration with each variant, as bench/g729.sh runs
+// it beside the peers on the same frames.
 func BenchmarkDecodeRawFile(b *testing.B) {
 	name := os.Getenv("G729_BENCH_RAW")
 	if name == "" {
@@ -261,14 +329,18 @@ func BenchmarkDecodeRawFile(b *testing.B) {
 	}
 	raw, err := os.ReadFile(name)
 	require.NoError(b, err)
-	dst := make([]int16, 0, g729.FrameSamples)
-	d := newDecoder(b)
-	b.ReportAllocs()
-	for b.Loop() {
-		d.Reset()
-		for p := raw; len(p) >= g729.SpeechFrameSize; p = p[g729.SpeechFrameSize:] {
-			dst, _ = d.Decode(dst[:0], p[:g729.SpeechFrameSize])
-		}
+	for _, v := range variants {
+		b.Run(v.String(), func(b *testing.B) {
+			dst := make([]int16, 0, g729.FrameSamples)
+			d := newVariant(b, v)
+			b.ReportAllocs()
+			for b.Loop() {
+				d.Reset()
+				for p := raw; len(p) >= g729.SpeechFrameSize; p = p[g729.SpeechFrameSize:] {
+					dst, _ = d.Decode(dst[:0], p[:g729.SpeechFrameSize])
+				}
+			}
+			b.ReportMetric(float64(len(raw)/g729.SpeechFrameSize), "frames/op")
+		})
 	}
-	b.ReportMetric(float64(len(raw)/g729.SpeechFrameSize), "frames/op")
 }

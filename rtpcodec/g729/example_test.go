@@ -42,3 +42,20 @@ func ExampleSerialReader() {
 	// untransmitted
 	// erased
 }
+
+// The Annex A decoder is a variant of the same Decoder: most phones encode
+// with Annex A, and its output is what they expect. A variant can come from
+// a name, as a command-line flag gives it.
+func ExampleNewDecoder_annexA() {
+	v, err := g729.ParseVariant("annexa")
+	if err != nil {
+		panic(err)
+	}
+	d, err := g729.NewDecoder(g729.Config{Variant: v})
+	if err != nil {
+		panic(err)
+	}
+	pcm, err := d.Decode(nil, make([]byte, g729.SpeechFrameSize))
+	fmt.Println(v, len(pcm), err)
+	// Output: annexa 80 <nil>
+}

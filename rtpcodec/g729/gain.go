@@ -49,11 +49,11 @@ func (g *gainDecoder) conceal(gainPitch, gainCode int16) (int16, int16) {
 
 // predict returns the predicted code gain gcode0 with its exponent.
 func (g *gainDecoder) predict(code *[40]int16) (gcode0, exp int16) {
-	var ener int32
+	var ener int64 // an L_mac chain of squares saturates only at its end
 	for _, c := range code {
-		ener = lMac(ener, c, c)
+		ener += int64(c) * int64(c)
 	}
-	e, f := log2Fixed(ener)
+	e, f := log2Fixed(int32(min(ener<<1, maxInt32)))
 	acc := mpy32x16(e, f, -24660) // -3.0103 in Q13
 	acc = lMac(acc, 32588, 32)    // 127.298 in Q14
 	acc = lShl(acc, 10)

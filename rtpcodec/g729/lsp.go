@@ -172,18 +172,26 @@ func lspToLPC(lsp *[10]int16, a *[11]int16) {
 
 // lspPoly expands the polynomial with roots at the LSPs lsp[first],
 // lsp[first+2], ... into f[0..5] (Q24).
+//
+// The reference multiplies the double-precision split (hi, lo) of f[k-1]
+// by q with Mpy_32_16; that is 2·((f[k-1] >> 1)·q >> 15) exactly (hi·q·2^15
+// is a multiple of 2^15), and where its L_mult would saturate (hi = q =
+// -32768) the L_shl that follows saturates to the same value. The clamps
+// are the saturations of L_shl, L_add and L_sub.
 func lspPoly(lsp *[10]int16, first int, f *[6]int32) {
-	f[0] = lMult(4096, 2048)
-	f[1] = lMsu(0, lsp[first], 512)
+	var g [6]int64
+	g[0] = 1 << 24                  // L_mult(4096, 2048)
+	g[1] = -int64(lsp[first]) << 10 // L_msu(0, lsp, 512)
 	for i := 2; i <= 5; i++ {
-		q := lsp[first+2*(i-1)]
-		f[i] = f[i-2]
+		q := int64(lsp[first+2*(i-1)])
+		g[i] = g[i-2]
 		for k := i; k > 1; k-- {
-			hi, lo := lExtract(f[k-1])
-			t := lShl(mpy32x16(hi, lo, q), 1)
-			f[k] = lAdd(f[k], f[k-2])
-			f[k] = lSub(f[k], t)
+			t := clamp32(((g[k-1] >> 1) * q >> 15) << 2)
+			g[k] = clamp32(clamp32(g[k]+g[k-2]) - t)
 		}
-		f[1] = lMsu(f[1], q, 512)
+		g[1] = clamp32(g[1] - q<<10)
+	}
+	for i, v := range g {
+		f[i] = int32(v)
 	}
 }

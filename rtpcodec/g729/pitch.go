@@ -36,61 +36,106 @@ func decodeLag2(index, t1 int16) (t0, frac int16) {
 	return
 }
 
+// adaptiveTaps[f] holds, for the fractional phase f, the 20 taps of the
+// interpolation filter interp3 in the order of the samples they weigh,
+// exc[x0-9] .. exc[x0+10]: the taps c1 = interp3[f:] reach back from x0,
+// c2 = interp3[3-f:] forward from x0+1, every third one.
+var adaptiveTaps = func() (t [3][20]int32) {
+	for f := range 3 {
+		for i := range 10 {
+			t[f][9-i] = int32(interp3[f+3*i])
+			t[f][10+i] = int32(interp3[3-f+3*i])
+		}
+	}
+	return t
+}()
+
+// adaptivePairTaps[f][m] packs the taps of two neighbouring outputs into
+// one int64 (see dotPair): the low lane weighs w[m] for output j, the high
+// lane for output j+1, whose window starts one sample later.
+var adaptivePairTaps = func() (t [3][21]int64) {
+	for f, taps := range adaptiveTaps {
+		for m := range 21 {
+			var lo, hi int32
+			if m < 20 {
+				lo = taps[m]
+			}
+			if m > 0 {
+				hi = taps[m-1]
+			}
+			t[f][m] = pair(lo, hi)
+		}
+	}
+	return t
+}()
+
+// adaptiveLimit[f] is the largest sample magnitude for which no partial sum
+// of phase f, rounding included, can leave 32 bits: 2·Σ|taps|·peak + 2^15
+// < 2^31.
+var adaptiveLimit = func() (l [3]int64) {
+	for f, taps := range adaptiveTaps {
+		var gain int32
+		for _, c := range taps {
+			gain += max(c, -c)
+		}
+		l[f] = int64((maxInt32 - 0x8000) / (2 * gain))
+	}
+	return l
+}()
+
 // adaptiveVector writes the 40 samples at exc[pos:] from the past excitation
 // delayed by t0 - frac/3, with the 1/3-resolution interpolation filter.
-// exc must hold at least t0+11 samples of history before pos.
-func adaptiveVector(exc []int16, pos int, t0, frac int16) {
+// exc must hold at least t0+11 samples of history before pos. For lags
+// shorter than the subframe the filter reads samples it has written: output
+// j reads at most exc[pos+j-10], so two neighbouring outputs can be computed
+// together.
+func adaptiveVector(exc []int64, pos int, t0, frac int16) {
 	x0 := pos - int(t0)
 	frac = -frac
 	if frac < 0 {
 		frac += 3
 		x0--
 	}
-	c1 := (*[28]int16)(interp3[frac:])
-	c2 := (*[28]int16)(interp3[3-frac:])
-	if t0 >= 50 {
-		// The filter then reads only past excitation; when its gain times the
-		// largest past sample bounds every partial sum below 2^31, no L_mac
-		// can saturate and plain arithmetic is exact.
-		var gain, peak int64
-		for i := range 10 {
-			gain += int64(max(c1[3*i], -c1[3*i])) + int64(max(c2[3*i], -c2[3*i]))
+	taps := &adaptivePairTaps[frac]
+	limit := adaptiveLimit[frac]
+	// Plain arithmetic while every sample read is at most limit in
+	// magnitude: the past excitation, and for lags below 50 the outputs.
+	feedback := x0+50 > pos
+	plain := peak(exc[x0-9:min(x0+50, pos)]) <= limit
+	out := (*[subLen]int64)(exc[pos : pos+subLen])
+	for j := 0; j < subLen; j += 2 {
+		w := (*[21]int64)(exc[x0+j-9 : x0+j+12])
+		var v0, v1 int64
+		if plain {
+			// Every partial sum is below 2^30: the pair packing is exact.
+			// round(2s) = (s + 2^14) >> 15, the 2^14 of both lanes in rnd.
+			const rnd = pairBias + 1<<14<<32 + 1<<14
+			acc := rnd + w[0]*taps[0] + w[1]*taps[1] + w[2]*taps[2] + w[3]*taps[3] + w[4]*taps[4] +
+				w[5]*taps[5] + w[6]*taps[6] + w[7]*taps[7] + w[8]*taps[8] + w[9]*taps[9] +
+				w[10]*taps[10] + w[11]*taps[11] + w[12]*taps[12] + w[13]*taps[13] + w[14]*taps[14] +
+				w[15]*taps[15] + w[16]*taps[16] + w[17]*taps[17] + w[18]*taps[18] + w[19]*taps[19] +
+				w[20]*taps[20]
+			s0, _ := unpair(acc)
+			v0, v1 = int64(s0)>>15, acc>>47
+		} else {
+			t := &adaptiveTaps[frac]
+			v0 = adaptiveExact(t, (*[20]int64)(w[:20]))
+			v1 = adaptiveExact(t, (*[20]int64)(w[1:]))
 		}
-		for _, v := range exc[x0-9 : x0+50] {
-			peak = max(peak, int64(v), -int64(v))
-		}
-		if 2*gain*peak <= maxInt32 {
-			for j := range 40 {
-				x := (*[20]int16)(exc[x0+j-9 : x0+j+11])
-				var s int32
-				for i := range 10 {
-					s += int32(x[9-i])*int32(c1[3*i]) + int32(x[10+i])*int32(c2[3*i])
-				}
-				exc[pos+j] = round16(s << 1)
-			}
-			return
+		out[j], out[j+1] = v0, v1
+		if feedback && (v0 < -limit || v0 > limit || v1 < -limit || v1 > limit) {
+			plain = false
 		}
 	}
-	for j := range 40 {
-		x := (*[20]int16)(exc[x0+j-9 : x0+j+11]) // x[9-i] = x0+j-i, x[10+i] = x0+j+1+i
-		// Fast path: the exact sum and the range of its partial sums (the
-		// table coefficients never make a product saturate).
-		var s int64
-		lo, hi := s, s
-		for i := range 10 {
-			s += int64(int32(x[9-i])*int32(c1[3*i])) << 1
-			lo, hi = min(lo, s), max(hi, s)
-			s += int64(int32(x[10+i])*int32(c2[3*i])) << 1
-			lo, hi = min(lo, s), max(hi, s)
-		}
-		if lo < minInt32 || hi > maxInt32 {
-			var acc int32
-			for i := range 10 {
-				acc = lMac(acc, x[9-i], c1[3*i])
-				acc = lMac(acc, x[10+i], c2[3*i])
-			}
-			s = int64(acc)
-		}
-		exc[pos+j] = round16(int32(s))
+}
+
+// adaptiveExact evaluates one interpolated sample with the saturation of
+// every step, in the reference's order: x0, x0+1, x0-1, x0+2, ...
+func adaptiveExact(taps *[20]int32, w *[20]int64) int64 {
+	var acc int32
+	for i := range 10 {
+		acc = lMac(acc, int16(w[9-i]), int16(taps[9-i]))
+		acc = lMac(acc, int16(w[10+i]), int16(taps[10+i]))
 	}
+	return int64(round16(acc))
 }

@@ -16,48 +16,85 @@ const (
 	pstAGC1       = 32768 - pstAGC
 	pstMemRes     = pitMax + 1 + 8 // residual history for the delay search
 	pstResLen     = pstMemRes + 40
+	pstBlock      = 8 // samples per block of blockPeak
 )
 
 // postFilter holds the post-filter state.
 type postFilter struct {
-	res2     [pstResLen]int16 // A(z/γ2) residual with history
-	memStp   [10]int16        // memory of 1/A(z/γ1)
-	gainPrec int16            // last gain of the gain control (Q14)
+	res2 [pstResLen]int64 // A(z/γ2) residual with history
+	// scaled is res2 justified for the long-term search, shifted left by
+	// scaledSh bits (right when negative). The justification changes
+	// seldom, so scaled follows res2 and is redone only when it does.
+	scaled   [pstResLen]int64
+	scaledSh int16
+	// up receives the signals interpolated at the seven fractional phases
+	// (kept here so that it is not cleared on every subframe).
+	up [7][41]int64
+	// blockPeak holds the largest magnitude of each 8-sample block of res2,
+	// which keeps the justification of res2 from scanning all of it.
+	blockPeak [pstResLen / pstBlock]int64
+	memStp    [10]int64 // memory of 1/A(z/γ1)
+	gainPrec  int16     // last gain of the gain control (Q14)
 }
 
 func (pf *postFilter) reset() {
 	*pf = postFilter{gainPrec: 16384}
 }
 
-// filter post-filters the subframe synth[off:off+40] (synth[off-10:off]
-// must hold the preceding synthesis) with the subframe's LP filter az into
-// out. t0 is the decoded pitch lag of the frame's first subframe; harmonic
-// enables the long-term post-filter (Annex B disables it in inactive
-// frames). It returns the long-term delay found, 0 for unvoiced.
-func (pf *postFilter) filter(t0 int16, synth []int16, off int, az *[11]int16, out []int16, harmonic bool) (vo int16) {
+// filter post-filters the subframe synth[10:] (synth[:10] holding the
+// preceding synthesis) with the subframe's LP filter az into out. t0 is the
+// decoded pitch lag of the frame's first subframe; harmonic enables the
+// long-term post-filter (Annex B disables it in inactive frames). It returns
+// the long-term delay found, 0 for unvoiced.
+func (pf *postFilter) filter(t0 int16, synth *[10 + subLen]int64, az *[11]int16, out *[subLen]int64, harmonic bool) (vo int16) {
 	var ap1, ap2 [11]int16
-	weightLPC(az, pstGamma1, &ap1)
-	weightLPC(az, pstGamma2, &ap2)
-	res := pf.res2[pstMemRes:]
-	residual(&ap2, synth, off, res)
+	weightLPC(az, &gamma1Powers, &ap1)
+	weightLPC(az, &gamma2Powers, &ap2)
+	res := (*[subLen]int64)(pf.res2[pstMemRes:])
+	residual(&ap2, synth, res)
+	justify(pf.scaled[pstMemRes:], res[:], pf.scaledSh)
+	copy(pf.blockPeak[:], pf.blockPeak[subLen/pstBlock:])
+	for i := range subLen / pstBlock {
+		pf.blockPeak[pstMemRes/pstBlock+i] = peak(res[i*pstBlock : (i+1)*pstBlock])
+	}
 
-	var sigLtp [41]int16 // [0] is the last 1/A(z/γ1) output of the previous subframe
+	var ltp [subLen]int64
 	if harmonic {
 		// A lag of 144 (19 1/3 ≤ lag ≤ 144 2/3 decode, but 144 only from a
 		// second-subframe index no encoder emits) would make the search read
 		// before its history, where the reference is undefined: limit it.
-		vo = pf.longTerm(min(t0, pitMax), sigLtp[1:])
+		vo = pf.longTerm(min(t0, pitMax), &ltp)
 	} else {
-		copy(sigLtp[1:], res)
+		ltp = *res
 	}
-	sigLtp[0] = pf.memStp[9]
 
-	parcor0 := shortTermGain(&ap2, &ap1, sigLtp[1:])
-	synthesize(&ap1, sigLtp[1:], sigLtp[1:], &pf.memStp, true)
-	tiltCompensate(&sigLtp, out, parcor0)
-	pf.gainPrec = gainControl(synth[off:off+40], out, pf.gainPrec)
-	copy(pf.res2[:pstMemRes], pf.res2[40:])
+	parcor0 := shortTermGain(&ap2, &ap1, &ltp)
+	// 1/A(z/γ1) into st[10:], st[:10] being its memory; the tilt
+	// compensation reads st[9:], the last output before the subframe first.
+	var st [10 + subLen]int64
+	copy(st[:10], pf.memStp[:])
+	synthesize(&ap1, &ltp, &st, subLen)
+	copy(pf.memStp[:], st[subLen:])
+	tiltCompensate((*[1 + subLen]int64)(st[9:]), out, parcor0)
+	pf.gainPrec = gainControl((*[subLen]int64)(synth[10:]), out, pf.gainPrec)
+	copy(pf.res2[:pstMemRes], pf.res2[subLen:])
+	copy(pf.scaled[:pstMemRes], pf.scaled[subLen:])
 	return vo
+}
+
+// justify writes src shifted left by sh bits (right when negative) into
+// dst. (The masks, a no-op, spare Go its handling of shifts by 64 or more.)
+func justify(dst, src []int64, sh int16) {
+	dst = dst[:len(src)]
+	if sh >= 0 {
+		for i, v := range src { // small enough not to saturate
+			dst[i] = v << (uint(sh) & 63)
+		}
+		return
+	}
+	for i, v := range src {
+		dst[i] = v >> (uint(-sh) & 63)
+	}
 }
 
 // ltpChoice is the outcome of the long-term delay search.
@@ -70,45 +107,44 @@ type ltpChoice struct {
 }
 
 // longTerm runs the harmonic post-filter on the current residual into out.
-func (pf *postFilter) longTerm(t0 int16, out []int16) (vo int16) {
-	in := pf.res2[pstMemRes:]
-	// Justify the signal on 13 bits for the search.
-	var m int16
-	for _, v := range pf.res2 {
-		m |= abs16(v)
+func (pf *postFilter) longTerm(t0 int16, out *[subLen]int64) (vo int16) {
+	in := (*[subLen]int64)(pf.res2[pstMemRes:])
+	// Justify the signal on 13 bits for the search. The reference ORs the
+	// magnitudes of all of res2; their maximum has the same leading bit.
+	m := peak(pf.blockPeak[:])
+	// sh is the right shift of the reference.
+	sh := sub(3, normS(int16(min(m, maxInt16))))
+	if -sh != pf.scaledSh {
+		pf.scaledSh = -sh
+		justify(pf.scaled[:], pf.res2[:], pf.scaledSh)
 	}
-	sh := sub(3, normS(m))
-	var sig [pstResLen]int16
-	if sh >= 0 {
-		for i, v := range pf.res2 {
-			sig[i] = v >> uint(sh)
-		}
-	} else {
-		for i, v := range pf.res2 { // small enough not to saturate
-			sig[i] = v << uint(-sh)
-		}
-	}
-	var up [7 * 41]int16
-	c := searchDelay(t0, &sig, &up)
+	sig := &pf.scaled
+	up := &pf.up
+	c := searchDelay(t0, sig, up)
 	if !c.voiced {
-		copy(out, in)
+		*out = *in
 		return 0
 	}
 	vo = c.delay
-	var y []int16
+	var y *[subLen]int64
 	if c.phase == 0 {
-		y = pf.res2[pstMemRes-int(c.delay):]
+		y = (*[subLen]int64)(pf.res2[pstMemRes-int(c.delay):])
 	} else {
-		num2, den2, shNum2, shDen2 := longInterpolate(&sig, c.delay, c.phase, out)
+		num2, den2, shNum2, shDen2 := longInterpolate(sig, c.delay, c.phase, out)
 		if selectLTP(c.num, c.den, c.shNum, c.shDen, num2, den2, shNum2, shDen2) == 1 {
-			start := int(c.phase-1)*41 + int(c.offUp)
-			y = up[start : start+40]
+			y = (*[subLen]int64)(up[c.phase-1][c.offUp:])
 		} else {
 			c.num, c.den, c.shNum, c.shDen = num2, den2, shNum2, shDen2
 			y = out
 		}
-		for i := range 40 {
-			y[i] = shl(y[i], sh)
+		if sh < 0 {
+			for i := range y {
+				y[i] >>= uint(-sh) & 63
+			}
+		} else if sh > 0 {
+			for i := range y {
+				y[i] = int64(shl(int16(y[i]), sh))
+			}
 		}
 	}
 	num, den := c.num, c.den
@@ -125,25 +161,26 @@ func (pf *postFilter) longTerm(t0 int16, out []int16) (vo int16) {
 		den = shr(den, 1)
 		gain = divS(den, add(den, num))
 	}
-	g1 := add(sub(32767, gain), 1)
-	for n := range 40 {
-		acc := lMult(gain, in[n])
-		acc = lMac(acc, g1, y[n])
-		out[n] = round16(acc)
+	g1 := int64(add(sub(32767, gain), 1))
+	g := int64(gain)
+	// gain + g1 <= 2^15, so the sum of the two products never saturates.
+	for n := range subLen {
+		out[n] = (g*in[n] + g1*y[n] + 0x4000) >> 15
 	}
 	return vo
 }
 
 // searchDelay finds the best integer delay around t0 and refines it with
 // fractional delays at 1/8 resolution (short interpolation filters). sig is
-// the justified residual with history, the current subframe at pstMemRes.
-func searchDelay(t0 int16, sig *[pstResLen]int16, up *[7 * 41]int16) (c ltpChoice) {
+// the justified residual with history, the current subframe at pstMemRes;
+// up receives the signals interpolated at the seven fractional phases.
+func searchDelay(t0 int16, sig *[pstResLen]int64, up *[7][41]int64) (c ltpChoice) {
 	// sig is justified below 2^12 and the interpolation filters have a gain
 	// below 1.2, so no correlation or energy of 40 products here can reach
 	// 2^31: the saturating accumulations of the reference reduce to plain
 	// integer arithmetic.
 	const b = pstMemRes
-	in := sig[b : b+40]
+	in := (*[subLen]int64)(sig[b:])
 	acc := dot40(in, in)
 	if acc == 0 {
 		return
@@ -157,48 +194,68 @@ func searchDelay(t0 int16, sig *[pstResLen]int16, up *[7 * 41]int16) (c ltpChoic
 		ener = extractL(acc)
 	}
 
-	// Best of three integer delays around t0.
+	// ip[n] pairs in[n] and in[n-1] (in[-1] = in[40] = 0): Σ s[k+n]·ip[n]
+	// over n = 0..40 correlates the subframe with the delay line starting
+	// at k (low lane) and at k+1 (high lane) at once.
+	var ip [subLen + 1]int64
+	ip[0] = in[0]
+	for n := 1; n < subLen; n++ {
+		ip[n] = in[n-1]<<32 + in[n]
+	}
+	ip[subLen] = in[subLen-1] << 32
+
+	// Best of three integer delays around t0: t0-1 and t0 as a pair.
 	lambda := sub(t0, 1)
+	w := (*[subLen + 1]int64)(sig[b-int(lambda)-1:])
+	cLate, cEarly := unpair(pairBias + sum40((*[subLen]int64)(w[:subLen]), (*[subLen]int64)(ip[:subLen])) + w[subLen]*ip[subLen])
+	corr := [3]int32{cEarly << 1, cLate << 1, dot40(in, (*[subLen]int64)(sig[b-int(lambda)-2:]))}
 	numInt := int32(-1)
 	var iMax int16
-	for i := range int16(3) {
-		acc = max(dot40(in, sig[b-int(lambda)-int(i):]), 0)
-		if acc > numInt {
-			numInt = acc
-			iMax = i
+	for i, c := range corr {
+		if c = max(c, 0); c > numInt {
+			numInt = c
+			iMax = int16(i)
 		}
 	}
 	if numInt == 0 {
 		return
 	}
 	lambda = add(lambda, iMax)
-	past := sig[b-int(lambda):]
-	denInt := dot40(past[:40], past)
+	past := (*[subLen]int64)(sig[b-int(lambda):])
+	denInt := dot40(past, past)
 	if denInt == 0 {
 		return
 	}
 
-	// Interpolated signals and their energies for the delays
-	// lambda+1-phi/8 (den0) and lambda-phi/8 (den1).
-	var den0, den1 [7]int32
+	// Signals interpolated at the delays lambda+1-phi/8 (offset 0 in up)
+	// and lambda-phi/8 (offset 1), with their energies and their
+	// correlations with the subframe.
+	//
+	// Every sum here stays within 31 bits, so two neighbouring outputs share
+	// their multiplies as the lanes of a pair (vector.go): xp[n] pairs the
+	// samples x[n], x[n+1] of the delayed signal, and ip[n] pairs in[n],
+	// in[n-1] so that Σ y[n]·ip[n] yields both correlations at once.
+	var den, num [7][2]int32
 	denMax := denInt
-	past0 := b - int(lambda) + 1
+	x := (*[45]int64)(sig[b-int(lambda)+1-3:])
+	var xp [44]int64
+	for n := range xp {
+		xp[n] = x[n+1]<<32 + x[n]
+	}
+	// The filters of the phases phi and 6-phi are mirror images (phase 3
+	// its own): interpolating them together takes half the multiplies.
+	for phi := range 3 {
+		interpolateMirrored((*[4]int16)(pstUpShort[phi*4:]), &xp, &up[phi], &up[6-phi])
+	}
+	interpolateSymmetric((*[4]int16)(pstUpShort[3*4:]), &xp, &up[3])
 	for phi := range 7 {
-		y := up[phi*41 : phi*41+41]
-		h := pstUpShort[phi*4 : phi*4+4]
-		x := sig[past0-3 : past0-3+44]
-		h0, h1, h2, h3 := int32(h[0]), int32(h[1]), int32(h[2]), int32(h[3])
-		for n := range 41 {
-			a := h0*int32(x[n+3]) + h1*int32(x[n+2]) + h2*int32(x[n+1]) + h3*int32(x[n])
-			y[n] = int16((a<<1 + 0x8000) >> 16)
-		}
-		e := dot40(y[1:40], y[1:40])
-		den0[phi] = e + int32(y[0])*int32(y[0])<<1
-		den1[phi] = e + int32(y[40])*int32(y[40])<<1
-		if abs16(y[0]) > abs16(y[40]) {
-			denMax = max(denMax, den0[phi])
+		y := &up[phi]
+		y[subLen] = interpolateLast((*[4]int16)(pstUpShort[phi*4:]), x)
+		phaseSums(y, &ip, &den[phi], &num[phi])
+		if max(y[0], -y[0]) > max(y[subLen], -y[subLen]) {
+			denMax = max(denMax, den[phi][0])
 		} else {
-			denMax = max(denMax, den1[phi])
+			denMax = max(denMax, den[phi][1])
 		}
 	}
 	shDen := sub(16, normL(denMax))
@@ -207,27 +264,25 @@ func searchDelay(t0 int16, sig *[pstResLen]int16, up *[7 * 41]int16) (c ltpChoic
 	}
 	shNum := max(shDen, shEner)
 
-	// Select the best num²/den, starting from the integer delay.
+	// Select the best num²/den, starting from the integer delay. The
+	// reference compares Mpy_32_16 products of the split squares, which are
+	// 2·((sq >> 1)·den >> 15) exactly (den >= 0); sq holds L_mult(num, num)
+	// >> 1, and the comparison drops the common factor 2.
 	denBest := extractL(denInt >> uint(shDen))
 	numBest := extractL(numInt >> uint(shNum))
-	hiBest, loBest := lExtract(lMult(numBest, numBest))
+	sqBest := int64(lMult(numBest, numBest)) >> 1
 	var phiBest int16
 	off := int16(1)
 	for phi := range int16(7) {
-		y := up[int(phi)*41:]
 		for o := range int16(2) {
-			var num int16
-			if acc := dot40(in, y[o:]) >> uint(shNum); acc >= 0 {
-				num = extractL(acc)
+			var n int16
+			if a := num[phi][o] >> uint(shNum); a >= 0 {
+				n = extractL(a)
 			}
-			hi, lo := lExtract(lMult(num, num))
-			dens := &den0
-			if o == 1 {
-				dens = &den1
-			}
-			den := extractL(dens[phi] >> uint(shDen))
-			if lSub(mpy32x16(hi, lo, denBest), mpy32x16(hiBest, loBest, den)) > 0 {
-				numBest, hiBest, loBest, denBest = num, hi, lo, den
+			sq := int64(lMult(n, n)) >> 1
+			d := extractL(den[phi][o] >> uint(shDen))
+			if (sq*int64(denBest))>>15 > (sqBest*int64(d))>>15 {
+				numBest, sqBest, denBest = n, sq, d
 				off, phiBest = o, phi+1
 			}
 		}
@@ -238,7 +293,7 @@ func searchDelay(t0 int16, sig *[pstResLen]int16, up *[7 * 41]int16) (c ltpChoic
 		return
 	}
 	l1 := lMult(denBest, ener)
-	l0 := lComp(hiBest, loBest)
+	l0 := int32(sqBest << 1) // L_Comp of the split square
 	t := add(sub(sub(shl(shNum, 1), shDen), shEner), 1)
 	if t < 0 {
 		l0 = lShr(l0, negate(t))
@@ -255,36 +310,103 @@ func searchDelay(t0 int16, sig *[pstResLen]int16, up *[7 * 41]int16) (c ltpChoic
 	return
 }
 
-// dot40 returns Σ 2·a[i]·b[i] over len(a) <= 40 samples without saturation,
-// for signals known to be small enough.
-func dot40(a, b []int16) int32 {
-	b = b[:len(a)]
-	var s int32
-	for i, v := range a {
-		s += int32(v) * int32(b[i])
+// The short interpolation filters of searchDelay: phase phi computes, for
+// n = 0..40,
+//
+//	y[n] = (h0·x[n+3] + h1·x[n+2] + h2·x[n+1] + h3·x[n] + 2^14) >> 15
+//
+// (that is round(2a) of the reference), with h the four taps of the phase
+// and x the delayed signal, paired in xp[n] = (x[n], x[n+1]). Every sum is
+// far below 2^30, so two neighbouring outputs share each multiply as the
+// lanes of a pair (vector.go).
+
+// interpolateMirrored computes the phases with taps h (into ya) and with
+// the reversed taps (into yb), n = 0..39. With a and b their sums, a + b
+// and a - b take two multiplies each on the sums and differences of the
+// symmetric inputs: a + b = (h0+h3)·(x3+x0) + (h1+h2)·(x2+x1), a - b =
+// (h0-h3)·(x3-x0) + (h1-h2)·(x2-x1).
+func interpolateMirrored(h *[4]int16, xp *[44]int64, ya, yb *[41]int64) {
+	s03, s12 := int64(h[0])+int64(h[3]), int64(h[1])+int64(h[2])
+	d03, d12 := int64(h[0])-int64(h[3]), int64(h[1])-int64(h[2])
+	// 2a + 2^15 and 2b + 2^15 come from (a+b) + 2^15 ± (a-b).
+	const rnd = pairBias + 1<<15<<32 + 1<<15
+	for n := 0; n < subLen; n += 2 {
+		x := (*[4]int64)(xp[n : n+4])
+		sum := rnd + s03*(x[3]+x[0]) + s12*(x[2]+x[1])
+		dif := pairBias + d03*(x[3]-x[0]) + d12*(x[2]-x[1])
+		s0, s1 := unpair(sum)
+		d0, d1 := unpair(dif)
+		ya[n], ya[n+1] = int64(s0+d0)>>16, int64(s1+d1)>>16
+		yb[n], yb[n+1] = int64(s0-d0)>>16, int64(s1-d1)>>16
 	}
-	return s << 1
+}
+
+// interpolateSymmetric computes the phase whose taps are symmetric (h0 = h3,
+// h1 = h2) into y, n = 0..39: two multiplies per pair of outputs.
+func interpolateSymmetric(h *[4]int16, xp *[44]int64, y *[41]int64) {
+	h0, h1 := int64(h[0]), int64(h[1])
+	const rnd = pairBias + 0x4000<<32 + 0x4000
+	for n := 0; n < subLen; n += 2 {
+		x := (*[4]int64)(xp[n : n+4])
+		acc := rnd + h0*(x[3]+x[0]) + h1*(x[2]+x[1])
+		y[n], y[n+1] = int64(int32(uint32(acc)^pairBias))>>15, acc>>47
+	}
+}
+
+// interpolateLast returns output 40 of the phase with taps h.
+func interpolateLast(h *[4]int16, x *[45]int64) int64 {
+	return (int64(h[0])*x[subLen+3] + int64(h[1])*x[subLen+2] + int64(h[2])*x[subLen+1] + int64(h[3])*x[subLen] + 0x4000) >> 15
+}
+
+// phaseSums returns the energies (den) and the correlations with the
+// subframe (num) of an interpolated signal y for the offsets 0 and 1 of
+// searchDelay; ip[n] pairs in[n] and in[n-1], so that Σ y[n]·ip[n] yields
+// both correlations at once.
+func phaseSums(y *[41]int64, ip *[subLen + 1]int64, den, num *[2]int32) {
+	cc, cc2 := pairBias+y[subLen]*ip[subLen], int64(0)
+	var e, e2 int64
+	for n := 0; n < subLen; n += 4 {
+		v := (*[4]int64)(y[n : n+4])
+		p := (*[4]int64)(ip[n : n+4])
+		cc += v[0]*p[0] + v[1]*p[1]
+		cc2 += v[2]*p[2] + v[3]*p[3]
+		e += v[0]*v[0] + v[1]*v[1]
+		e2 += v[2]*v[2] + v[3]*v[3]
+	}
+	e += e2 - y[0]*y[0] // y[1..39], common to both offsets
+	c0, c1 := unpair(cc + cc2)
+	*den = [2]int32{int32((e + y[0]*y[0]) << 1), int32((e + y[subLen]*y[subLen]) << 1)}
+	*num = [2]int32{c0 << 1, c1 << 1}
 }
 
 // longInterpolate computes the delayed signal with the long (16-tap)
 // interpolation filter into y and the numerator and denominator of its gain.
-func longInterpolate(sig *[pstResLen]int16, delay, phase int16, y []int16) (num, den, shNum, shDen int16) {
-	// As in searchDelay, the justified signal keeps every sum below 2^31.
-	h := (*[16]int16)(pstUpLong[int(phase-1)*16:])
-	start := pstMemRes + 8 - int(delay)
-	for n := range 40 {
-		x := (*[16]int16)(sig[start+n-15:])
-		var acc int32
-		for i := range 16 {
-			acc += int32(h[i]) * int32(x[15-i])
-		}
-		y[n] = int16((acc<<1 + 0x8000) >> 16)
+func longInterpolate(sig *[pstResLen]int64, delay, phase int16, y *[subLen]int64) (num, den, shNum, shDen int16) {
+	// As in searchDelay, the justified signal keeps every sum below 2^31,
+	// and two neighbouring outputs share their multiplies as a pair: xp[k]
+	// pairs x[k] and x[k+1].
+	var h [16]int64
+	for i, v := range pstUpLong[int(phase-1)*16 : int(phase)*16] {
+		h[15-i] = int64(v)
 	}
-	if acc := dot40(y[:40], sig[pstMemRes:]); acc >= 0 {
+	x := (*[subLen + 15]int64)(sig[pstMemRes+8-int(delay)-15:])
+	var xp [subLen + 14]int64
+	for k := range xp {
+		xp[k] = x[k+1]<<32 + x[k]
+	}
+	const rnd = pairBias + 0x4000<<32 + 0x4000 // with the rounding of both lanes
+	for n := 0; n < subLen; n += 2 {
+		w := (*[16]int64)(xp[n:])
+		acc := rnd + h[0]*w[0] + h[1]*w[1] + h[2]*w[2] + h[3]*w[3] + h[4]*w[4] + h[5]*w[5] + h[6]*w[6] + h[7]*w[7] +
+			h[8]*w[8] + h[9]*w[9] + h[10]*w[10] + h[11]*w[11] + h[12]*w[12] + h[13]*w[13] + h[14]*w[14] + h[15]*w[15]
+		// y = (2a + 2^15) >> 16 = (a + 2^14) >> 15 for both lanes.
+		y[n], y[n+1] = int64(int32(uint32(acc)^pairBias))>>15, acc>>47
+	}
+	if acc := dot40(y, (*[subLen]int64)(sig[pstMemRes:])); acc >= 0 {
 		t := max(sub(16, normL(acc)), 0)
 		num, shNum = extractL(acc>>uint(t)), t
 	}
-	acc := dot40(y[:40], y)
+	acc := dot40(y, y)
 	t := max(sub(16, normL(acc)), 0)
 	den, shDen = extractL(acc>>uint(t)), t
 	return
@@ -312,27 +434,52 @@ func selectLTP(num1, den1, shNum1, shDen1, num2, den2, shNum2, shDen2 int16) int
 	return 1
 }
 
+// impulseResponse computes the first n samples of the impulse response of
+// A(z/γ2)/A(z/γ1) (num = A(z/γ2), den = A(z/γ1)) into h.
+func impulseResponse(num, den *[11]int16, h *[10 + subLen]int64, n int) {
+	var x [subLen]int64
+	for i, v := range num {
+		x[i] = int64(v)
+	}
+	*h = [10 + subLen]int64{}
+	synthesize(den, &x, h, n)
+}
+
+// autocorr returns the saturating L_mac sums Σ h[i]² and Σ h[i]·h[i+1]
+// over h[:n].
+func autocorr(h []int64) (r0, r1 int32) {
+	// When 2·n·peak² < 2^31 no partial sum of the n doubled products
+	// reaches 2^31 (h[0] is 4096, so the bound must allow it).
+	if p := peak(h); len(h) > 1 && len(h) <= subLen && 2*int64(len(h))*p*p <= maxInt32 {
+		e, c := h[0]*h[0], int64(0)
+		for i := 1; i < len(h); i++ {
+			e += h[i] * h[i]
+			c += h[i-1] * h[i]
+		}
+		return int32(e << 1), int32(c << 1)
+	}
+	for i, v := range h {
+		r0 = lMac(r0, int16(v), int16(v))
+		if i > 0 {
+			r1 = lMac(r1, int16(h[i-1]), int16(v))
+		}
+	}
+	return r0, r1
+}
+
 // shortTermGain computes the impulse response of A(z/γ2)/A(z/γ1), returns
 // its first reflection coefficient and scales sig by 1/Σ|h| when that sum
 // exceeds 1.
-func shortTermGain(ap2, ap1 *[11]int16, sig []int16) (parcor0 int16) {
-	var x, h [pstHLen]int16
-	copy(x[:], ap2[:])
-	var zero [10]int16
-	synthesize(ap1, x[:], h[:], &zero, false)
+func shortTermGain(ap2, ap1 *[11]int16, sig *[subLen]int64) (parcor0 int16) {
+	var buf [10 + subLen]int64
+	impulseResponse(ap2, ap1, &buf, pstHLen)
+	h := buf[10 : 10+pstHLen]
 
 	// First parcor from the autocorrelation of h.
-	var acc int32
-	for _, v := range h {
-		acc = lMac(acc, v, v)
-	}
-	sh := normL(acc)
-	acf0 := extractH(lShl(acc, sh))
-	acc = 0
-	for i := range pstHLen - 1 {
-		acc = lMac(acc, h[i], h[i+1])
-	}
-	acf1 := extractH(lShl(acc, sh))
+	r0, r1 := autocorr(h)
+	sh := normL(r0)
+	acf0 := extractH(lShl(r0, sh))
+	acf1 := extractH(lShl(r1, sh))
 	if acf0 >= abs16(acf1) {
 		parcor0 = divS(abs16(acf1), acf0)
 		if acf1 > 0 {
@@ -342,13 +489,13 @@ func shortTermGain(ap2, ap1 *[11]int16, sig []int16) (parcor0 int16) {
 
 	var g0l int32
 	for _, v := range h {
-		g0l = lAdd(g0l, int32(abs16(v)))
+		g0l += int32(min(max(v, -v), maxInt16)) // abs_s
 	}
 	g0 := extractH(lShl(g0l, 14))
 	if g0 > 1024 {
-		t := divS(1024, g0)
-		for i := range 40 {
-			sig[i] = multR(sig[i], t)
+		t := int64(divS(1024, g0))
+		for i, v := range sig {
+			sig[i] = (v*t + 0x4000) >> 15 // mult_r: t < 2^15 keeps it in range
 		}
 	}
 	return parcor0
@@ -356,10 +503,10 @@ func shortTermGain(ap2, ap1 *[11]int16, sig []int16) (parcor0 int16) {
 
 // tiltCompensate filters sig (sig[0] is the previous sample) through
 // (1 + μ z⁻¹)/(1 - |μ|) into out, with μ = γ3·parcor0.
-func tiltCompensate(sig *[41]int16, out []int16, parcor0 int16) {
+func tiltCompensate(sig *[1 + subLen]int64, out *[subLen]int64, parcor0 int16) {
 	var mu, fact int16
-	var shFact1 int16
-	var lFact int32
+	var shFact1 uint
+	var lFact int64
 	if parcor0 > 0 {
 		mu = multR(parcor0, pstGamma3Plus)
 		shFact1, fact, lFact = 15, 0x4000, 0x4000
@@ -368,21 +515,21 @@ func tiltCompensate(sig *[41]int16, out []int16, parcor0 int16) {
 		shFact1, fact, lFact = 12, 0x0800, 0x0800
 	}
 	mu2 := add(32767, sub(1, abs16(mu)))
-	ga := divS(fact, mu2)
-	mu = shr(mu, 1)
-	for n := range 40 {
-		acc := int32(sig[n+1]) << 15
-		acc = lMac(acc, mu, sig[n])
-		acc = lAdd(acc, 0x4000)
-		t := extractL(acc >> 15)
-		acc = lAdd(lMult(t, ga), lFact)
-		out[n] = sat16(lShr(acc, shFact1))
+	ga := int64(divS(fact, mu2))
+	m := int64(shr(mu, 1))
+	// |μ/2| <= 2^14 and ga >= 0 keep every step of the reference within
+	// 32 bits: only the final saturation to 16 bits and the truncation of
+	// extract_l remain.
+	for n := range out {
+		acc := sig[n+1]<<15 + 2*m*sig[n] + 0x4000
+		t := int64(int16(acc >> 15))
+		out[n] = min(max((2*t*ga+lFact)>>(shFact1&63), minInt16), maxInt16)
 	}
 }
 
 // gainControl scales out so that its gain follows that of in, smoothed
 // from one sample to the next; it returns the last gain.
-func gainControl(in, out []int16, gain int16) int16 {
+func gainControl(in, out *[subLen]int64, gain int16) int16 {
 	acc := absSum(in)
 	var g0 int16
 	if acc != 0 {
@@ -404,18 +551,33 @@ func gainControl(in, out []int16, gain int16) int16 {
 		g0 = shr(g0, shG0)
 		g0 = multR(g0, pstAGC1)
 	}
-	for i := range out {
-		gain = add(multR(pstAGC, gain), g0)
-		out[i] = round16(lShl(lMult(gain, out[i]), 1))
+	// gain = add(mult_r(0.9875, gain), g0) and out = round(L_shl(L_mult(
+	// gain, out), 1)): the clamps give the saturations of add, and of
+	// L_mult, L_shl and round together (mult_r by 0.9875 cannot saturate).
+	// The gain recursion is the loop's critical path: with 0 <= g0 <= 409
+	// it cannot pass 32766 (mult_r(0.9875, 32767) + 409), so only g0 = 410,
+	// the largest, needs the saturation of add.
+	gl, g := int64(gain), int64(g0)
+	if g < 410 {
+		for i, v := range out {
+			gl = (gl*pstAGC+0x4000)>>15 + g
+			out[i] = (min(max(gl*v<<2, minInt32), maxInt32-0x8000) + 0x8000) >> 16
+		}
+		return int16(gl)
 	}
-	return gain
+	for i, v := range out {
+		gl = min((gl*pstAGC+0x4000)>>15+g, maxInt16)
+		out[i] = (min(max(gl*v<<2, minInt32), maxInt32-0x8000) + 0x8000) >> 16
+	}
+	return int16(gl)
 }
 
 // absSum returns Σ|x[i]| (the sum of 40 samples cannot saturate).
-func absSum(x []int16) int32 {
-	var s int32
-	for _, v := range x {
-		s += max(int32(v), -int32(v))
+func absSum(x *[subLen]int64) int32 {
+	var s0, s1 int64
+	for i := 0; i < subLen; i += 4 {
+		s0 += max(x[i], -x[i]) + max(x[i+1], -x[i+1])
+		s1 += max(x[i+2], -x[i+2]) + max(x[i+3], -x[i+3])
 	}
-	return s
+	return int32(s0 + s1)
 }

@@ -2,135 +2,241 @@ package g729
 
 // LP filtering (G.729 §4.1.6): the synthesis filter 1/A(z), the inverse
 // filter A(z) and bandwidth expansion A(z/γ).
+//
+// Signals inside the decoder are 16-bit values held in int64 arrays: Go
+// loads an int64 array element at a variable index in one instruction, but
+// needs two or three for a sign-extended int16 or int32, and the filters
+// below are where the decoder spends its time.
+//
+// The reference evaluates each filter output as a chain of saturating
+// L_mac/L_msu steps. A chain equals plain integer arithmetic whenever no
+// partial sum leaves 32 bits, so each filter bounds its partial sums (by
+// Σ|a|·max|x|) and takes plain arithmetic when the bound allows, which is
+// nearly always, and the exact chain otherwise.
 
-// synthesize filters x through 1/A(z) into y (len(y) == len(x) <= 80) with
-// the filter memory mem (the last 10 outputs, oldest first). x and y may be
-// the same slice. It reports whether any operation saturated (the
-// reference's Overflow flag), and updates mem only when update is set.
-func synthesize(a *[11]int16, x, y []int16, mem *[10]int16, update bool) (overflow bool) {
-	var buf [10 + 80]int16
-	copy(buf[:10], mem[:])
-	n := len(x)
-	yy := buf[:10+n]
-	// A coefficient of -32768 would make a product saturate (L_mult of
-	// -32768·-32768); such filters take the exact path for every sample.
-	exact := false
-	var sumA int64 // Σ|a[1..10]|
-	for _, c := range a[1:] {
-		exact = exact || c == minInt16
-		sumA += int64(max(c, -c))
+// synthesize filters x[:n] through 1/A(z) into buf[10:10+n], buf[:10]
+// holding the filter memory (the previous 10 outputs, oldest first); n is
+// even and at most 40. It reports whether any operation saturated (the reference's
+// Overflow flag).
+func synthesize(a *[11]int16, x *[subLen]int64, buf *[10 + subLen]int64, n int) (overflow bool) {
+	var c [11]int64
+	sumA := int64(0) // Σ|a[1..10]|
+	for j, v := range a {
+		c[j] = int64(v)
+		if j > 0 {
+			sumA += max(c[j], -c[j])
+		}
 	}
-	var maxY int64 // max |y| so far, memory included
-	for _, v := range mem {
-		maxY = max(maxY, int64(v), -int64(v))
+	// Every partial sum is at most |a0·x| + Σ|a[1..10]|·max|y| (undoubled);
+	// while twice that stays below 2^31, none can saturate and plain
+	// arithmetic is exact. With every sample within 2^15 that holds for
+	// most filters: |a0| + Σ|a[1..10]| < 2^15. For the others it holds
+	// while every output so far is at most limit in magnitude. The plain
+	// loop stops at the first output that does not fit (its sum leaves the
+	// window lo..hi): an output beyond limit, or one that saturates.
+	limit := int64(maxInt16)
+	lo, hi := int64(-1<<27), int64(1<<27-1<<11) // the outputs that do not saturate
+	n = min(n, subLen) &^ 1
+	if max(c[0], -c[0])+sumA > maxInt16 {
+		limit = min((1<<30-1-max(c[0], -c[0])<<15)/max(sumA, 1), maxInt16)
+		lo, hi = -limit<<12-1<<11, (limit+1)<<12-1<<11
+		if c[0] == minInt16 || peak(buf[:10]) > limit { // L_mult(-32768, -32768) saturates
+			return synthesizeExact(&c, x, buf, 0, n, limit)
+		}
 	}
-	for i := range n {
-		hist := (*[10]int16)(yy[i : i+10]) // hist[10-j] is y[i-j]
-		if !exact && 2*(int64(max(x[i], -x[i]))*int64(a[0])+sumA*maxY) <= maxInt32 {
-			// No partial sum can leave 32 bits: plain arithmetic.
-			s := int32(x[i]) * int32(a[0])
+	if c[0] != 4096 {
+		// The decoder's filters all have a0 = 1 (Q12); the fast loop
+		// shifts the inputs instead of multiplying them.
+		return synthesizeExact(&c, x, buf, 0, n, limit)
+	}
+	// Two outputs at a time: p[j] pairs a[j+1] (for y[i+1], low lane)
+	// with a[j] (for y[i], high lane), so Σ p[j]·y[i-j] over j = 1..10
+	// yields the sum of y[i] and all of y[i+1]'s but its a[1]·y[i] term,
+	// which follows once y[i] is known; the inputs and the rounding 2^11 of
+	// both outputs (L_shl(2s, 3) and round are (s + 2^11) >> 12 when they do
+	// not saturate) start the accumulator.
+	//
+	// The recursion is the critical path: with y[i] in the high lane, the
+	// bias keeping the low lane in [0, 2^32) lets y[i] come out of the
+	// accumulator with one shift, and y[i+1] needs one multiply more.
+	var p [11]int64
+	for j := 1; j < 10; j++ {
+		p[j] = pair(int32(c[j+1]), int32(c[j]))
+	}
+	p[10] = c[10] << 32
+	c1 := c[1]
+	const rnd = pairBias + 1<<11<<32 + 1<<11
+	// An output is plain when its rounded sum s + 2^11 is in [lo+2^11, hi+2^11).
+	lo, span := lo+1<<11, uint64(hi-lo)
+	y1 := buf[9] // the last output stays in a register
+	for i := 0; i < n; i += 2 {
+		w := (*[12]int64)(buf[i : i+12]) // w[10-j] is y[i-j]
+		in := (*[2]int64)(x[i : i+2])
+		// The inputs of both outputs, then the oldest terms first: only
+		// the last product waits for y[i-1].
+		acc := rnd + (in[0]<<32+in[1])<<12 - p[10]*w[0] - p[9]*w[1] - p[8]*w[2] - p[7]*w[3] -
+			p[6]*w[4] - p[5]*w[5] - p[4]*w[6] - p[3]*w[7] - p[2]*w[8] - p[1]*y1
+		if uint64(acc>>32-lo) >= span {
+			return synthesizeExact(&c, x, buf, i, n, limit)
+		}
+		y0 := acc >> 44 // (s + 2^11) >> 12: the low lane cannot carry
+		w[10] = y0
+		s1 := int64(int32(uint32(acc)^pairBias)) - c1*y0
+		if uint64(s1-lo) >= span {
+			return synthesizeExact(&c, x, buf, i+1, n, limit)
+		}
+		y1 = s1 >> 12
+		w[11] = y1
+	}
+	return false
+}
+
+// synthesizeExact continues the synthesis at output i for filters whose
+// outputs grew beyond limit or saturate: outputs take plain arithmetic while
+// the largest magnitude so far is at most limit, the exact chain afterwards.
+func synthesizeExact(c *[11]int64, x *[subLen]int64, buf *[10 + subLen]int64, i, n int, limit int64) (overflow bool) {
+	maxY := peak(buf[:10+i])
+	if c[0] == minInt16 {
+		maxY = limit + 1
+	}
+	for ; i < n; i++ {
+		var v int64
+		var o bool
+		if maxY <= limit {
+			s := x[i] * c[0]
 			for j := 1; j <= 10; j++ {
-				s -= int32(a[j]) * int32(hist[10-j])
+				s -= c[j] * buf[i+10-j]
 			}
-			// s·2·8 + 0x8000 stays below 2^31 only when s < 2^27 - 2^11.
-			if s < 1<<27-1<<11 && s >= -1<<27 {
-				v := int16((s<<4 + 0x8000) >> 16)
-				yy[10+i] = v
-				maxY = max(maxY, int64(v), -int64(v))
-				continue
-			}
+			v, o = scaleQ12(s)
+		} else {
+			v, o = synthSampleExact(c, x[i], (*[10]int64)(buf[i:i+10]))
 		}
-		// Fast path: the exact sum, with the range of its partial sums; it
-		// equals the saturating chain when no partial sum leaves 32 bits.
-		s := int64(lMult(x[i], a[0]))
-		lo, hi := s, s
-		for j := 1; j <= 10; j++ {
-			s -= int64(int32(a[j])*int32(hist[10-j])) << 1
-			lo, hi = min(lo, s), max(hi, s)
-		}
-		if exact || lo < minInt32 || hi > maxInt32 {
-			var o bool
-			s, o = synthSampleExact(a, x[i], hist)
-			overflow = overflow || o
-		}
-		s <<= 3
-		if s > maxInt32 {
-			s, overflow = maxInt32, true
-		} else if s < minInt32 {
-			s, overflow = minInt32, true
-		}
-		s += 0x8000
-		if s > maxInt32 {
-			s, overflow = maxInt32, true
-		}
-		yy[10+i] = int16(s >> 16)
-		maxY = max(maxY, int64(yy[10+i]), -int64(yy[10+i]))
-	}
-	copy(y, yy[10:])
-	if update {
-		copy(mem[:], yy[n:n+10])
+		maxY = max(maxY, v, -v)
+		overflow = overflow || o
+		buf[i+10] = v
 	}
 	return overflow
 }
 
-// synthSampleExact evaluates one output of the synthesis filter with the
-// saturation of every L_msu step.
-func synthSampleExact(a *[11]int16, x int16, hist *[10]int16) (s int64, overflow bool) {
-	acc := lMult(x, a[0])
-	for j := 1; j <= 10; j++ {
-		p := int32(a[j]) * int32(hist[10-j])
-		if p == 0x40000000 {
-			overflow = true
-		}
-		next := int64(acc) - int64(lMult(a[j], hist[10-j]))
-		if next > maxInt32 || next < minInt32 {
-			overflow = true
-		}
-		acc = sat32(next)
+// scaleQ12 turns the (undoubled) sum s of Q12 products into the output
+// sample as L_shl(2s, 3) and round do, reporting whether either saturated.
+func scaleQ12(s int64) (int64, bool) {
+	if s >= -1<<27 && s < 1<<27-1<<11 {
+		return (s<<4 + 0x8000) >> 16, false
 	}
-	return int64(acc), overflow
+	if s < 0 {
+		return minInt16, true
+	}
+	return maxInt16, true
 }
 
-// residual filters x through A(z) into y; x[-10:0] must be readable, so x is
-// passed as the whole buffer and the first output sample is at x[off].
-func residual(a *[11]int16, x []int16, off int, y []int16) {
-	// When Σ|a|·max|x| bounds every partial sum below 2^31 (the usual case
-	// for the weighted filters of the post-filter), no L_mac can saturate.
-	var sumA, maxX int64
-	for _, c := range a {
-		sumA += int64(max(c, -c))
-	}
-	for _, v := range x[off-10 : off+len(y)] {
-		maxX = max(maxX, int64(v), -int64(v))
-	}
-	if 2*sumA*maxX <= maxInt32 {
-		for i := range y {
-			h := (*[11]int16)(x[off+i-10 : off+i+1]) // h[10-j] is x[off+i-j]
-			var s int32
-			for j := range 11 {
-				s += int32(a[j]) * int32(h[10-j])
-			}
-			y[i] = round16(lShl(s<<1, 3))
+// synthSampleExact evaluates one output of the synthesis filter with the
+// saturation of every step; hist[10-j] is y[i-j].
+func synthSampleExact(c *[11]int64, x int64, hist *[10]int64) (y int64, overflow bool) {
+	note := func(v int64) int64 {
+		if v > maxInt32 || v < minInt32 {
+			overflow = true
 		}
+		return int64(sat32(v))
+	}
+	acc := note(2 * x * c[0])
+	for j := 1; j <= 10; j++ {
+		p := note(2 * c[j] * hist[10-j]) // L_mult
+		acc = note(acc - p)
+	}
+	acc = note(acc << 3)
+	acc = note(acc + 0x8000)
+	return acc >> 16, overflow
+}
+
+// residual filters x through A(z) into y: x[10+i] is the input aligned with
+// y[i], x[:10] the 10 samples before it.
+func residual(a *[11]int16, x *[10 + subLen]int64, y *[subLen]int64) {
+	sumA := int64(0)
+	for _, v := range a {
+		sumA += max(int64(v), -int64(v))
+	}
+	if sumA > maxInt16 || a[0] != 4096 {
+		residualTracked(a, x, y)
 		return
 	}
-	for i := range y {
-		h := (*[11]int16)(x[off+i-10 : off+i+1])
-		acc := lMult(h[10], a[0])
-		for j := 1; j <= 10; j++ {
-			acc = lMac(acc, a[j], h[10-j])
+	// As in synthesize, no partial sum can saturate: each output is below
+	// 2^30 undoubled, so two outputs share the multiplies as a pair. Output
+	// i weighs x[i+m] by a[10-m], output i+1 by a[11-m]; a[0] is 1 (Q12)
+	// for the decoder's filters, whose inputs are shifted instead.
+	var p [12]int64
+	for m := range p {
+		var lo, hi int32
+		if m <= 10 {
+			lo = int32(a[10-m])
 		}
-		y[i] = round16(lShl(acc, 3))
+		if m >= 1 {
+			hi = int32(a[11-m])
+		}
+		p[m] = pair(lo, hi)
+	}
+	for i := 0; i < subLen; i += 2 {
+		w := (*[12]int64)(x[i : i+12])
+		acc := pairBias + w[0]*p[0] + w[1]*p[1] + w[2]*p[2] + w[3]*p[3] + w[4]*p[4] + w[5]*p[5] +
+			w[6]*p[6] + w[7]*p[7] + w[8]*p[8] + w[9]*p[9] + w[10]*(p[10]-4096) + (w[11]<<32+w[10])<<12
+		s0, s1 := unpair(acc)
+		y[i], _ = scaleQ12(int64(s0))
+		y[i+1], _ = scaleQ12(int64(s1))
 	}
 }
 
-// weightLPC computes the bandwidth-expanded filter ap[i] = a[i]·γ^i.
-func weightLPC(a *[11]int16, gamma int16, ap *[11]int16) {
-	ap[0] = a[0]
-	fac := gamma
-	for i := 1; i < 10; i++ {
-		ap[i] = round16(lMult(a[i], fac))
-		fac = round16(lMult(fac, gamma))
+// residualTracked is residual for filters with a large Σ|a| (or an a[0]
+// other than 1): plain arithmetic when Σ|a|·max|x| bounds the partial sums,
+// else the exact chain.
+func residualTracked(a *[11]int16, x *[10 + subLen]int64, y *[subLen]int64) {
+	var sumA, maxX int64
+	for _, v := range a {
+		sumA += max(int64(v), -int64(v))
 	}
-	ap[10] = round16(lMult(a[10], fac))
+	for _, v := range x {
+		maxX = max(maxX, v, -v)
+	}
+	plain := 2*sumA*maxX <= maxInt32
+	for i := range subLen {
+		if plain {
+			var s int64
+			for j, c := range a {
+				s += int64(c) * x[i+10-j]
+			}
+			y[i], _ = scaleQ12(s)
+			continue
+		}
+		acc := lMult(int16(x[i+10]), a[0])
+		for j := 1; j <= 10; j++ {
+			acc = lMac(acc, a[j], int16(x[i+10-j]))
+		}
+		y[i] = int64(round16(lShl(acc, 3)))
+	}
 }
+
+// weightLPC computes the bandwidth-expanded filter ap[i] = a[i]·γ^i, the
+// powers γ^i being those of powers (the reference recomputes them on every
+// call, the same way).
+func weightLPC(a *[11]int16, powers *[11]int16, ap *[11]int16) {
+	ap[0] = a[0]
+	for i := 1; i <= 10; i++ {
+		ap[i] = round16(lMult(a[i], powers[i]))
+	}
+}
+
+// gammaPowers returns γ^1..γ^10 (index 1..10) as the reference computes
+// them, each power the rounded product of the previous one and γ.
+func gammaPowers(gamma int16) (p [11]int16) {
+	p[1] = gamma
+	for i := 2; i <= 10; i++ {
+		p[i] = round16(lMult(p[i-1], gamma))
+	}
+	return p
+}
+
+// The powers of the post-filter's weighting factors, shared by both
+// variants.
+var (
+	gamma1Powers = gammaPowers(pstGamma1)
+	gamma2Powers = gammaPowers(pstGamma2)
+)

@@ -1,0 +1,99 @@
+package pcapconv_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/f0fce437/callrec/adapters/pcapconv"
+	"github.com/f0fce437/callrec/recordings"
+	"github.com/f0fce437/callrec/recordings/recordingstest"
+	"github.com/f0fce437/callrec/rtpcodec/callgen"
+	"github.com/f0fce437/callrec/rtpcodec/convert"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func call(t *testing.T, length time.Duration) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	_, err := recordingstest.CallPCAP(&b, length, 1)
+	require.NoError(t, err)
+	return b.Bytes()
+}
+
+// convertBytes converts src into a temporary WAV file and returns the media
+// and the WAV.
+func convertBytes(t *testing.T, src []byte) (recordings.Media, []byte, error) {
+	t.Helper()
+	out, err := os.Create(filepath.Join(t.TempDir(), "out.wav"))
+	require.NoError(t, err)
+	defer out.Close()
+	m, err := pcapconv.New(pcapconv.Options{}).Convert(context.Background(), bytes.NewReader(src), out)
+	wav, rerr := os.ReadFile(out.Name())
+	require.NoError(t, rerr)
+	return m, wav, err
+}
+
+func TestConvertCall(t *testing.T) {
+	m, wav, err := convertBytes(t, call(t, 3*time.Second))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"PCMA"}, m.Codecs)
+	assert.InDelta(t, 3.02, m.Duration.Seconds(), 0.05)
+	// The first packet is the dummy SIP INVITE, just before the media.
+	assert.WithinDuration(t, callgen.Epoch, m.CaptureStart, time.Second)
+	require.Len(t, m.Stats, 2)
+	assert.Equal(t, "local", m.Stats[0].Direction)
+	assert.Equal(t, "remote", m.Stats[1].Direction)
+	assert.Equal(t, int64(150), m.Stats[0].Packets)
+	assert.Equal(t, "PCMA", m.Stats[1].Codec)
+	var info struct {
+		Streams []map[string]any `json:"streams"`
+	}
+	require.NoError(t, json.Unmarshal(m.Streams, &info))
+	assert.Len(t, info.Streams, 2, "the pipeline's streams JSON is kept for the detail view")
+
+	require.Greater(t, len(wav), 44)
+	assert.Equal(t, "RIFF", string(wav[:4]))
+	assert.Equal(t, uint16(2), binary.LittleEndian.Uint16(wav[22:]), "stereo: local and remote")
+	assert.Equal(t, uint32(8000), binary.LittleEndian.Uint32(wav[24:]))
+}
+
+func TestConvertCutShortCapture(t *testing.T) {
+	full := call(t, 4*time.Second)
+	m, _, err := convertBytes(t, full[:len(full)*2/3+7])
+	require.NoError(t, err, "a partial upload converts as far as it is readable")
+	assert.NotEmpty(t, m.Warnings)
+	assert.Less(t, m.Duration, 4*time.Second)
+	assert.Greater(t, m.Duration, time.Second)
+}
+
+func TestConvertFailures(t *testing.T) {
+	cases := []struct {
+		name string
+		src  []byte
+		want error
+	}{
+		{"Empty", nil, convert.ErrEmpty},
+		{"NotACapture", []byte("GIF89a this is a picture"), convert.ErrNotCapture},
+		{"NoAudio", func() []byte {
+			var b bytes.Buffer
+			_, err := recordingstest.WritePCAP(&b, time.Now(), 3) // UDP, but not RTP
+			require.NoError(t, err)
+			return b.Bytes()
+		}(), convert.ErrNoAudio},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, _, err := convertBytes(t, c.src)
+			require.Error(t, err)
+			assert.True(t, errors.Is(err, c.want), "%v", err)
+		})
+	}
+}

@@ -1,0 +1,164 @@
+package webdav
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/f0fce437/callrec/recordings"
+)
+
+// Ingester stores one upload; *recordings.Service is one.
+type Ingester interface {
+	Ingest(ctx context.Context, name string, body io.Reader, size int64) (*recordings.Recording, error)
+}
+
+var _ Ingester = (*recordings.Service)(nil)
+
+// Options configure a Handler; the zero value is usable.
+type Options struct {
+	// Logger receives one line per refused upload (default: discard; the
+	// service traces the uploads themselves).
+	Logger *slog.Logger
+	// Auth wraps every request (authentication); nil lets all through.
+	Auth func(http.Handler) http.Handler
+}
+
+// Handler serves the Files collection. Mount it with the collection's path
+// stripped, e.g. http.StripPrefix(base+"/Files", h). It is safe for
+// concurrent use.
+type Handler struct {
+	ingest Ingester
+	log    *slog.Logger
+	next   http.Handler
+}
+
+// New returns a Handler feeding ing.
+func New(ing Ingester, opts Options) *Handler {
+	h := &Handler{ingest: ing, log: opts.Logger}
+	if h.log == nil {
+		h.log = slog.New(slog.DiscardHandler)
+	}
+	h.next = http.HandlerFunc(h.serve)
+	if opts.Auth != nil {
+		h.next = opts.Auth(h.next)
+	}
+	return h
+}
+
+// ServeHTTP answers one request.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.next.ServeHTTP(w, r) }
+
+const allow = "OPTIONS, PROPFIND, PUT"
+
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodOptions:
+		w.Header().Set("DAV", "1")
+		w.Header().Set("MS-Author-Via", "DAV")
+		w.Header().Set("Allow", allow)
+		w.WriteHeader(http.StatusOK)
+	case "PROPFIND":
+		h.propfind(w, r)
+	case http.MethodPut:
+		h.put(w, r)
+	default:
+		w.Header().Set("Allow", allow)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	}
+}
+
+// propfind describes the collection itself (Depth 0 or 1: it shows no
+// members) and nothing else.
+func (h *Handler) propfind(w http.ResponseWriter, r *http.Request) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, 64<<10))
+	if p := r.URL.EscapedPath(); p != "/" && p != "" {
+		http.Error(w, "not found", http.StatusNotFound)
+		return
+	}
+	w.Header().Set("Content-Type", `application/xml; charset="utf-8"`)
+	w.WriteHeader(http.StatusMultiStatus)
+	_, _ = io.WriteString(w, `<?xml version="1.0" encoding="utf-8"?>
+<D:multistatus xmlns:D="DAV:"><D:response><D:href>./</D:href><D:propstat><D:prop><D:resourcetype><D:collection/></D:resourcetype></D:prop><D:status>HTTP/1.1 200 OK</D:status></D:propstat></D:response></D:multistatus>
+`)
+}
+
+func (h *Handler) put(w http.ResponseWriter, r *http.Request) {
+	// The raw (still URL-encoded) name: the file-name grammar decodes the
+	// registration name itself, and an encoded "/" must stay visible.
+	name := strings.TrimPrefix(r.URL.EscapedPath(), "/")
+	if strings.Contains(name, "/") {
+		h.refuse(w, r, name, recordings.Errorf(recordings.Invalid, "file name %q holds a path separator", name))
+		return
+	}
+	rec, err := h.ingest.Ingest(r.Context(), name, r.Body, r.ContentLength)
+	if err != nil {
+		if rec != nil {
+			h.log.Warn("upload incomplete, kept as partial", "file", name, "recording", rec.ID, "err", err)
+		}
+		h.refuse(w, r, name, err)
+		return
+	}
+	w.Header().Set("Location", r.URL.EscapedPath())
+	w.WriteHeader(http.StatusCreated)
+}
+
+// statusOf maps the codes ingest returns to HTTP statuses.
+func statusOf(c recordings.Code) int {
+	switch c {
+	case recordings.Invalid:
+		return http.StatusBadRequest
+	case recordings.Unauthorized:
+		return http.StatusUnauthorized
+	case recordings.Forbidden:
+		return http.StatusForbidden
+	case recordings.TooLarge:
+		return http.StatusRequestEntityTooLarge
+	case recordings.InsufficientStorage:
+		return http.StatusInsufficientStorage
+	case recordings.Conflict:
+		return http.StatusConflict
+	}
+	return http.StatusInternalServerError
+}
+
+func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, name string, err error) {
+	c := recordings.ErrorCode(err)
+	status := statusOf(c)
+	if status >= 500 && status != http.StatusInsufficientStorage {
+		h.log.Error("upload failed", "file", name, "remote", r.RemoteAddr, "err", err)
+	} else {
+		h.log.Warn("upload refused", "file", name, "remote", r.RemoteAddr, "code", c, "err", err)
+	}
+	if status == http.StatusRequestEntityTooLarge {
+		w.Header().Set("Connection", "close") // do not read the rest
+	}
+	http.Error(w, recordings.ErrorMessage(err), status)
+}
+
+// BasicAuth returns a middleware admitting requests whose Basic credentials
+// check accepts (for example Service.CheckWebDAVCredentials), and answering
+// 401 with a challenge for realm otherwise.
+func BasicAuth(realm string, check func(ctx context.Context, user, password string) (bool, error)) func(http.Handler) http.Handler {
+	challenge := `Basic realm="` + strings.ReplaceAll(realm, `"`, "") + `", charset="UTF-8"`
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			user, pw, ok := r.BasicAuth()
+			if ok {
+				good, err := check(r.Context(), user, pw)
+				if err != nil {
+					http.Error(w, "internal error", http.StatusInternalServerError)
+					return
+				}
+				if good {
+					next.ServeHTTP(w, r)
+					return
+				}
+			}
+			w.Header().Set("WWW-Authenticate", challenge)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+		})
+	}
+}

@@ -1,0 +1,39 @@
+// Package recordings is the domain of the Recordings App: a Recording and
+// its status machine, and the Service that ingests uploads durably, converts
+// them with a bounded worker pool, answers queries and operations with
+// authorisation decided here (not in HTTP handlers), applies retention,
+// call information and the licence gate, and keeps the audit log, settings
+// and trace levels.
+//
+// The package declares the interfaces the Service needs and adapters
+// implement: Store (adapters/sqlite), BlobStore (adapters/fsblob), Converter
+// (adapters/pcapconv, wrapping rtpcodec/convert), Clock and Tracer, and the
+// seams to its neighbours: CallInfoResolver and DeviceDirectory (cdr) and
+// Licenser (licensing; recordings/licensegate wires the licence engine in).
+// The conformance suites every Store and BlobStore runs are in
+// recordings/recordingstest.
+//
+// # Durability
+//
+// Nothing a phone uploaded is lost. An upload is recorded before its body
+// streams into a staged blob; a crash leaves that record behind, and Start
+// turns it into a partial recording. A complete upload is fsynced, committed
+// atomically, and recorded in the same transaction that queues its
+// conversion job, before Ingest returns (so before the HTTP answer). Jobs
+// left unfinished by a crash or shutdown resume at the next Start. The pcap
+// is the source of truth and is never deleted by conversion; the WAV is
+// derived and can be regenerated (Reconvert).
+//
+// # Visibility
+//
+// Admins see every recording; unlicensed ones are marked and their media
+// refused with the code Unlicensed. A user sees only recordings they own
+// that are licensed: anything else answers NotFound, exactly as a missing
+// recording does. Pending recordings (no CDR yet) have no owner, so only
+// admins see them.
+//
+// # Errors
+//
+// Every error the Service returns carries a Code (ErrorCode); the HTTP layer
+// maps codes to statuses and shows ErrorMessage, never the cause.
+package recordings

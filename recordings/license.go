@@ -1,0 +1,207 @@
+package recordings
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// LicenseSnapshotKey is the setting key under which the licence engine's
+// snapshot is persisted.
+const LicenseSnapshotKey = "licensing.snapshot"
+
+// observe feeds a recording event to the licence engine and applies what it
+// decided. Pending recordings (owner not known yet) are fed only once their
+// owner is known, as the licensing rules ask.
+func (s *Service) observe(ctx context.Context, ev LicenseEvent) {
+	if s.lic == nil {
+		return
+	}
+	s.licMu.Lock()
+	d, err := s.lic.Observe(s.clock.Now(), ev)
+	s.licMu.Unlock()
+	if err != nil {
+		s.logLic.Error("licence engine refused an event", "event", ev.Kind, "recording", ev.RecordingID, "err", err)
+		return
+	}
+	if err := s.ApplyLicenseDecisions(ctx, d); err != nil {
+		s.logLic.Error("applying licence decisions", "err", err)
+	}
+}
+
+// ApplyLicenseDecisions applies decisions of the licence engine: it marks
+// recordings accessible or unlicensed, persists the engine's snapshot, and
+// deletes the recordings due (never protected ones; audited). The server
+// calls it with the decisions of the events it feeds the engine itself
+// (licence count, users, group).
+func (s *Service) ApplyLicenseDecisions(ctx context.Context, d LicenseDecisions) error {
+	if s.lic == nil {
+		return nil
+	}
+	s.licMu.Lock()
+	snap, err := s.lic.Snapshot()
+	s.licMu.Unlock()
+	if err != nil {
+		return fmt.Errorf("licence engine snapshot: %w", err)
+	}
+	if len(d.Access) == 0 && len(d.Delete) == 0 && snap == nil {
+		return nil
+	}
+	err = s.store.Update(ctx, func(tx Tx) error {
+		for _, c := range d.Access {
+			r, err := tx.Recording(c.RecordingID)
+			if ErrorCode(err) == NotFound {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if r.Unlicensed == !c.Accessible {
+				continue
+			}
+			r.Unlicensed = !c.Accessible
+			if err := tx.PutRecording(r); err != nil {
+				return err
+			}
+		}
+		if snap == nil {
+			return nil
+		}
+		return tx.PutSetting(LicenseSnapshotKey, string(snap))
+	})
+	if err != nil {
+		return internal(err, "applying licence decisions")
+	}
+	for _, c := range d.Access {
+		s.logLic.Debug("access changed", "recording", c.RecordingID, "accessible", c.Accessible)
+	}
+	var errs []error
+	for _, id := range d.Delete {
+		err := s.deleteRecording(ctx, SystemActor(), id, ActionLicenseDelete, "unlicensed for 24 h in group mode")
+		switch ErrorCode(err) {
+		case "", NotFound:
+		case Protected:
+			s.logLic.Warn("licence engine asked to delete a protected recording; kept", "recording", id)
+		default:
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// applyLicenseDue applies the deletions due as time passed.
+func (s *Service) applyLicenseDue(ctx context.Context) (int, error) {
+	if s.lic == nil {
+		return 0, nil
+	}
+	s.licMu.Lock()
+	d := s.lic.Due(s.clock.Now())
+	s.licMu.Unlock()
+	if len(d.Access) == 0 && len(d.Delete) == 0 {
+		return 0, nil
+	}
+	return len(d.Delete), s.ApplyLicenseDecisions(ctx, d)
+}
+
+// EachRecording calls fn for every recording whose upload completed (not
+// the ones still receiving), newest first, in pages read from the Store:
+// the server uses it to re-feed the licence engine (licensing.Engine.Load)
+// when no snapshot was persisted. fn must not call the Service; an error
+// from it stops the walk and is returned.
+func (s *Service) EachRecording(ctx context.Context, fn func(*Recording) error) error {
+	var after *Cursor
+	for {
+		var recs []*Recording
+		err := s.store.View(ctx, func(tx Tx) error {
+			var err error
+			recs, err = tx.Recordings(Query{After: after, Limit: MaxPageSize})
+			return err
+		})
+		if err != nil {
+			return internal(err, "reading recordings")
+		}
+		if len(recs) == 0 {
+			return nil
+		}
+		for _, r := range recs {
+			if r.Status == StatusReceiving {
+				continue
+			}
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+		last := recs[len(recs)-1]
+		after = &Cursor{Start: last.Start, ID: last.ID}
+	}
+}
+
+// errStopWalk ends EachRecording early without an error.
+var errStopWalk = errors.New("stop")
+
+// startLicensing rebuilds the licence engine's state (LicenseRestorer) and
+// gives it the persisted licence count and group (LicenseConfigurer).
+func (s *Service) startLicensing(ctx context.Context) error {
+	if s.lic == nil {
+		return nil
+	}
+	if lr, ok := s.lic.(LicenseRestorer); ok {
+		var snap []byte
+		err := s.store.View(ctx, func(tx Tx) error {
+			v, found, err := tx.Setting(LicenseSnapshotKey)
+			if found {
+				snap = []byte(v)
+			}
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("recordings: reading the licence snapshot: %w", err)
+		}
+		var walkErr error
+		recs := func(yield func(LicenseEvent) bool) {
+			walkErr = s.EachRecording(ctx, func(r *Recording) error {
+				if !yield(licenseEvent(LicenseRecordingCreated, r)) {
+					return errStopWalk
+				}
+				return nil
+			})
+			if errors.Is(walkErr, errStopWalk) {
+				walkErr = nil
+			}
+		}
+		s.licMu.Lock()
+		d, err := lr.Restore(s.clock.Now(), snap, recs)
+		s.licMu.Unlock()
+		if err == nil {
+			err = walkErr
+		}
+		if err != nil {
+			return fmt.Errorf("recordings: restoring the licence engine: %w", err)
+		}
+		if err := s.ApplyLicenseDecisions(ctx, d); err != nil {
+			return err
+		}
+		s.logLic.Info("licence engine restored", "snapshot", snap != nil, "changes", len(d.Access), "deletions", len(d.Delete))
+	}
+	return s.configureLicensing(ctx)
+}
+
+// configureLicensing passes the licence count and group name of the
+// settings to the engine.
+func (s *Service) configureLicensing(ctx context.Context) error {
+	lc, ok := s.lic.(LicenseConfigurer)
+	if !ok {
+		return nil
+	}
+	set, err := s.loadSettings(ctx)
+	if err != nil {
+		return err
+	}
+	s.licMu.Lock()
+	d, err := lc.Configure(s.clock.Now(), set.Licenses, set.GroupName)
+	s.licMu.Unlock()
+	if err != nil {
+		return fmt.Errorf("recordings: configuring the licence engine: %w", err)
+	}
+	return s.ApplyLicenseDecisions(ctx, d)
+}

@@ -1,0 +1,159 @@
+package licensegate_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/f0fce437/callrec/adapters/fsblob"
+	"github.com/f0fce437/callrec/adapters/sqlite"
+	"github.com/f0fce437/callrec/licensing"
+	"github.com/f0fce437/callrec/recordings"
+	"github.com/f0fce437/callrec/recordings/licensegate"
+	"github.com/f0fce437/callrec/recordings/recordingstest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var admin = recordings.Actor{Name: "root", Role: recordings.RoleAdmin}
+
+type env struct {
+	t     *testing.T
+	db    *sqlite.DB
+	blobs *fsblob.Store
+	clock *recordingstest.Clock
+	gate  *licensegate.Gate
+	svc   *recordings.Service
+}
+
+func newEnv(t *testing.T) *env {
+	dir := t.TempDir()
+	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "callrec.db"), sqlite.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	blobs, err := fsblob.New(filepath.Join(dir, "files"))
+	require.NoError(t, err)
+	e := &env{t: t, db: db, blobs: blobs, clock: recordingstest.NewClock(time.Date(2026, 4, 1, 8, 0, 0, 0, time.UTC))}
+	e.start()
+	return e
+}
+
+// start (re)starts the service with a new gate, as a restarted server does.
+func (e *env) start() {
+	e.gate = licensegate.New()
+	svc, err := recordings.New(recordings.Config{Store: e.db, Blobs: e.blobs, Converter: &recordingstest.Converter{},
+		Clock: e.clock, Licenser: e.gate, Workers: 1, Tracer: recordings.NewTracing(slog.DiscardHandler)})
+	require.NoError(e.t, err)
+	require.NoError(e.t, svc.Start(context.Background()))
+	e.t.Cleanup(func() { svc.Close() })
+	e.svc = svc
+}
+
+// do feeds the server's inputs (users, members) and applies the decisions.
+func (e *env) do(fn func(*licensing.Engine) ([]licensing.Decision, error)) {
+	d, err := e.gate.Do(e.clock.Now(), fn)
+	require.NoError(e.t, err)
+	require.NoError(e.t, e.svc.ApplyLicenseDecisions(context.Background(), d))
+}
+
+// record ingests a recording whose CDR names owner.
+func (e *env) record(i int, owner string) string {
+	ctx := context.Background()
+	var b bytes.Buffer
+	_, err := recordingstest.WritePCAP(&b, e.clock.Now(), 10)
+	require.NoError(e.t, err)
+	r, err := e.svc.Ingest(ctx, fmt.Sprintf("%032x-009033302ab1-%d.pcap", i, i), &b, int64(b.Len()))
+	require.NoError(e.t, err)
+	require.NoError(e.t, e.svc.WaitIdle(ctx))
+	require.NoError(e.t, e.svc.AttachCallInfo(ctx, r.ID, recordings.CallInfo{Owner: owner, Direction: recordings.DirectionIn}))
+	return r.ID
+}
+
+func (e *env) accessible(id string) bool {
+	r, err := e.svc.Get(context.Background(), admin, id)
+	require.NoError(e.t, err)
+	return r.Accessible()
+}
+
+func (e *env) exists(id string) bool {
+	_, err := e.svc.Get(context.Background(), admin, id)
+	if recordings.ErrorCode(err) == recordings.NotFound {
+		return false
+	}
+	require.NoError(e.t, err)
+	return true
+}
+
+func (e *env) settings(u recordings.SettingsUpdate) {
+	_, err := e.svc.UpdateSettings(context.Background(), admin, u)
+	require.NoError(e.t, err)
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestGateDrivesAccessAndDeletion(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	e.do(func(en *licensing.Engine) ([]licensing.Decision, error) {
+		ds, err := en.AddUser("alice")
+		more, err2 := en.AddUser("bob")
+		return append(ds, more...), errors.Join(err, err2)
+	})
+	e.settings(recordings.SettingsUpdate{Licenses: ptr(1)})
+
+	a1 := e.record(1, "alice")
+	e.clock.Advance(time.Minute)
+	b1 := e.record(2, "bob")
+	b2 := e.record(3, "bob")
+	pending, err := e.svc.Ingest(ctx, "no-cdr.pcap", bytes.NewReader(nil), 0)
+	require.NoError(t, err)
+	assert.True(t, e.accessible(a1), "alice claimed the only licence")
+	assert.False(t, e.accessible(b1), "bob waits")
+	assert.True(t, e.accessible(pending.ID), "ownerless: needs no licence")
+	_, err = e.svc.Get(ctx, recordings.Actor{Name: "bob", Role: recordings.RoleUser}, b1)
+	assert.Equal(t, recordings.NotFound, recordings.ErrorCode(err))
+
+	e.settings(recordings.SettingsUpdate{Licenses: ptr(2)})
+	assert.True(t, e.accessible(b1), "a second licence goes to bob")
+
+	// Group mode with alice only: bob loses his licence; after 24 h his
+	// unprotected recordings go, audited; the protected one stays.
+	_, err = e.svc.Protect(ctx, admin, b2)
+	require.NoError(t, err)
+	e.do(func(en *licensing.Engine) ([]licensing.Decision, error) { return en.AddMember("rec", "alice") })
+	e.settings(recordings.SettingsUpdate{GroupName: ptr("rec")})
+	assert.False(t, e.accessible(b1))
+	assert.True(t, e.accessible(a1))
+
+	e.clock.Advance(23 * time.Hour)
+	_, err = e.svc.SweepRetention(ctx)
+	require.NoError(t, err)
+	assert.True(t, e.exists(b1), "not before 24 h")
+
+	// A restart in between: the engine comes back from the snapshot and
+	// the stored recordings, with the grace still running.
+	require.NoError(t, e.svc.Close())
+	e.start()
+	assert.True(t, e.accessible(a1))
+	assert.False(t, e.accessible(b1))
+
+	e.clock.Advance(time.Hour + time.Second)
+	n, err := e.svc.SweepRetention(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	assert.False(t, e.exists(b1), "deleted after 24 h unlicensed in group mode")
+	assert.True(t, e.exists(b2), "protected: never deleted")
+	assert.False(t, e.accessible(b2))
+	log, err := e.svc.AuditLog(ctx, admin, recordings.AuditFilter{RecordingID: b1, Limit: 1})
+	require.NoError(t, err)
+	assert.Equal(t, recordings.ActionLicenseDelete, log.Entries[0].Action)
+
+	st, err := e.gate.Status(e.clock.Now(), 10)
+	require.NoError(t, err)
+	assert.Equal(t, licensing.ModeGroup, st.Mode)
+}
