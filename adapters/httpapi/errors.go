@@ -1,0 +1,81 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+
+	"github.com/f0fce437/callrec/recordings"
+)
+
+// Status returns the HTTP status of an error code: the one table mapping
+// codes to statuses (500 for an unknown code).
+func Status(c recordings.Code) int {
+	switch c {
+	case recordings.Invalid:
+		return http.StatusBadRequest
+	case recordings.Unauthorized:
+		return http.StatusUnauthorized
+	case recordings.Forbidden, recordings.Unlicensed:
+		return http.StatusForbidden
+	case recordings.NotFound:
+		return http.StatusNotFound
+	case recordings.Conflict, recordings.Protected:
+		return http.StatusConflict
+	case recordings.TooLarge:
+		return http.StatusRequestEntityTooLarge
+	case recordings.InsufficientStorage:
+		return http.StatusInsufficientStorage
+	}
+	return http.StatusInternalServerError
+}
+
+type errorBody struct {
+	Error struct {
+		Code    recordings.Code `json:"code"`
+		Message string          `json:"message"`
+	} `json:"error"`
+}
+
+// writeError answers err: its code's status and message; an internal
+// error's details go to the log only.
+func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	code := recordings.ErrorCode(err)
+	if code == "" {
+		code = recordings.Internal
+	}
+	status := Status(code)
+	if status >= 500 {
+		h.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "code", code, "err", err)
+	} else {
+		h.log.Debug("request refused", "method", r.Method, "path", r.URL.Path, "code", code, "err", err)
+	}
+	var body errorBody
+	body.Error.Code = code
+	body.Error.Message = recordings.ErrorMessage(err)
+	if code == recordings.Internal {
+		body.Error.Message = "internal error"
+	}
+	writeJSON(w, status, body)
+}
+
+// writeJSON answers v as JSON with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	if err := enc.Encode(v); err != nil {
+		slog.Debug("writing a response", "err", err) // the client went away
+	}
+}
+
+// readJSON decodes the request body (at most 64 kB) into v, refusing unknown
+// fields so that a typo is an error instead of a silent no-op.
+func readJSON(r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 64<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return recordings.Wrap(err, recordings.Invalid, "invalid JSON body: "+err.Error())
+	}
+	return nil
+}

@@ -1,0 +1,128 @@
+package httpapi
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/f0fce437/callrec/recordings"
+)
+
+func TestStatusTable(t *testing.T) {
+	for code, want := range map[recordings.Code]int{
+		recordings.Invalid: 400, recordings.Unauthorized: 401, recordings.Forbidden: 403, recordings.NotFound: 404,
+		recordings.Conflict: 409, recordings.Protected: 409, recordings.Unlicensed: 403, recordings.TooLarge: 413,
+		recordings.InsufficientStorage: 507, recordings.Internal: 500, "something new": 500,
+	} {
+		assert.Equal(t, want, Status(code), code)
+	}
+}
+
+func TestAttachment(t *testing.T) {
+	for _, tc := range []struct{ name, want string }{
+		{"call.wav", `attachment; filename="call.wav"`},
+		{"f9e5-11--J\u00fcrgen.wav", `attachment; filename="f9e5-11--J__rgen.wav"; filename*=UTF-8''f9e5-11--J%C3%BCrgen.wav`},
+		{"a\"b\r\nSet-Cookie: x.wav", `attachment; filename="a_b__Set-Cookie__x.wav"; filename*=UTF-8''a%22b%0D%0ASet-Cookie%3A%20x.wav`},
+	} {
+		t.Run(tc.name, func(t *testing.T) { assert.Equal(t, tc.want, attachment(tc.name)) })
+	}
+}
+
+func TestSessions(t *testing.T) {
+	now := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
+	s := NewSessions(SessionOptions{IdleTimeout: time.Hour, MaxAge: 3 * time.Hour, TicketTTL: time.Minute, MaxSessions: 2, Now: func() time.Time { return now }})
+	alice := Identity{Name: "alice", Role: recordings.RoleUser}
+
+	login := func(id Identity) *http.Cookie {
+		w := httptest.NewRecorder()
+		csrf := s.start(w, id)
+		require.NotEmpty(t, csrf)
+		c := w.Result().Cookies()[0]
+		assert.True(t, c.HttpOnly)
+		assert.Equal(t, http.SameSiteLaxMode, c.SameSite)
+		return c
+	}
+	req := func(c *http.Cookie) *http.Request {
+		r := httptest.NewRequest(http.MethodGet, "/api/v1/me", nil)
+		r.AddCookie(c)
+		return r
+	}
+
+	c := login(alice)
+	id, _, ok := s.lookup(req(c))
+	require.True(t, ok)
+	assert.Equal(t, alice, id)
+
+	t.Run("idle timeout", func(t *testing.T) {
+		now = now.Add(59 * time.Minute)
+		_, _, ok := s.lookup(req(c))
+		require.True(t, ok, "used within the idle timeout")
+		now = now.Add(61 * time.Minute)
+		_, _, ok = s.lookup(req(c))
+		assert.False(t, ok)
+	})
+	t.Run("max age", func(t *testing.T) {
+		c := login(alice)
+		for range 4 {
+			now = now.Add(50 * time.Minute)
+			s.lookup(req(c))
+		}
+		_, _, ok := s.lookup(req(c))
+		assert.False(t, ok, "older than MaxAge although used")
+	})
+	t.Run("bounded", func(t *testing.T) {
+		a, b := login(alice), login(Identity{Name: "bob"})
+		now = now.Add(time.Second)
+		s.lookup(req(b))
+		login(Identity{Name: "carol"})
+		_, _, ok := s.lookup(req(a))
+		assert.False(t, ok, "the least recently used session went")
+		_, _, ok = s.lookup(req(b))
+		assert.True(t, ok)
+	})
+	t.Run("EndAll", func(t *testing.T) {
+		c := login(Identity{Name: "dave"})
+		s.EndAll("dave")
+		_, _, ok := s.lookup(req(c))
+		assert.False(t, ok)
+	})
+	t.Run("tickets are one-time and expire", func(t *testing.T) {
+		tk := s.IssueTicket(alice)
+		id, ok := s.redeem(tk)
+		require.True(t, ok)
+		assert.Equal(t, alice, id)
+		_, ok = s.redeem(tk)
+		assert.False(t, ok)
+		tk = s.IssueTicket(alice)
+		now = now.Add(2 * time.Minute)
+		_, ok = s.redeem(tk)
+		assert.False(t, ok)
+		_, ok = s.redeem("forged")
+		assert.False(t, ok)
+	})
+}
+
+func TestParseFilter(t *testing.T) {
+	f, err := parseFilter(httptest.NewRequest(http.MethodGet, "/api/v1/recordings?q=bob&owner=&from=2026-01-01T00:00:00Z&direction=in&status=ready&limit=900&cursor=abc", nil))
+	require.NoError(t, err)
+	require.NotNil(t, f.Owner)
+	assert.Equal(t, "", *f.Owner, "owner= selects recordings without owner")
+	assert.Equal(t, "bob", f.Text)
+	assert.Equal(t, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), f.From)
+	assert.Equal(t, recordings.MaxPageSize, f.Limit, "limit is capped")
+	assert.Equal(t, "abc", f.Cursor)
+
+	f, err = parseFilter(httptest.NewRequest(http.MethodGet, "/api/v1/recordings", nil))
+	require.NoError(t, err)
+	assert.Nil(t, f.Owner)
+	assert.Equal(t, 0, f.Limit, "default")
+
+	for _, q := range []string{"from=yesterday", "to=2026-01-01", "direction=sideways", "status=lost", "limit=0", "limit=-3", "limit=x"} {
+		_, err := parseFilter(httptest.NewRequest(http.MethodGet, "/api/v1/recordings?"+q, nil))
+		assert.Equal(t, recordings.Invalid, recordings.ErrorCode(err), q)
+	}
+}

@@ -1,0 +1,113 @@
+package httpapi
+
+import (
+	"net/url"
+	"time"
+
+	"github.com/f0fce437/callrec/recordings"
+)
+
+// recordingJSON is R of the REST contract.
+type recordingJSON struct {
+	ID           string   `json:"id"`
+	FileName     string   `json:"file_name"`
+	Owner        string   `json:"owner"`
+	OwnerDisplay string   `json:"owner_display"`
+	Remote       string   `json:"remote"`
+	Direction    string   `json:"direction"`
+	External     bool     `json:"external"`
+	Start        string   `json:"start"`
+	DurationMS   int64    `json:"duration_ms"`
+	Status       string   `json:"status"`
+	Partial      bool     `json:"partial"`
+	NoCDR        bool     `json:"no_cdr"`
+	Pending      bool     `json:"pending"`
+	Accessible   bool     `json:"accessible"`
+	Protected    bool     `json:"protected"`
+	Codecs       []string `json:"codecs"`
+}
+
+// recordingDetailJSON is R plus the detail of GET /api/v1/recordings/{id}.
+type recordingDetailJSON struct {
+	recordingJSON
+	Failure  string     `json:"failure,omitempty"` // why conversion failed
+	Streams  rawOrNull  `json:"streams"`
+	CDR      any        `json:"cdr"`
+	Notes    []noteJSON `json:"notes"`
+	Warnings []string   `json:"warnings,omitempty"`
+}
+
+type noteJSON struct {
+	ID     int64  `json:"id"`
+	Author string `json:"author"`
+	Time   string `json:"time"`
+	Text   string `json:"text"`
+}
+
+func (h *Handler) toJSON(r *recordings.Recording) recordingJSON {
+	codecs := r.Media.Codecs
+	if codecs == nil {
+		codecs = []string{}
+	}
+	return recordingJSON{
+		ID:           r.ID,
+		FileName:     displayFileName(r.FileName),
+		Owner:        r.Owner,
+		OwnerDisplay: h.ownerDisplay(r.Owner),
+		Remote:       remote(r.RemoteName, r.RemoteNumber),
+		Direction:    string(r.Direction),
+		External:     r.External,
+		Start:        formatTime(r.Start),
+		DurationMS:   r.Media.Duration.Milliseconds(),
+		Status:       string(r.Status),
+		Partial:      r.Partial,
+		NoCDR:        r.NoCDR(),
+		Pending:      r.Pending(),
+		Accessible:   r.Accessible(),
+		Protected:    r.Protected,
+		Codecs:       codecs,
+	}
+}
+
+func (h *Handler) ownerDisplay(owner string) string {
+	if owner == "" {
+		return ""
+	}
+	return h.cfg.DisplayName(owner)
+}
+
+// displayFileName is the uploaded name with its URL escapes decoded (a
+// registration name like J%C3%BCrgen reads Jürgen); the raw name when it
+// does not decode.
+func displayFileName(name string) string {
+	if d, err := url.PathUnescape(name); err == nil {
+		return d
+	}
+	return name
+}
+
+// remote writes the far party as "name (number)", or whichever is known.
+func remote(name, number string) string {
+	switch {
+	case name != "" && number != "" && name != number:
+		return name + " (" + number + ")"
+	case name != "":
+		return name
+	}
+	return number
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func toNotesJSON(notes []recordings.Note) []noteJSON {
+	out := make([]noteJSON, 0, len(notes))
+	for _, n := range notes {
+		out = append(out, noteJSON{ID: n.ID, Author: n.Author, Time: formatTime(n.Time), Text: n.Text})
+	}
+	return out
+}

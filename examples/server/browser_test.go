@@ -1,0 +1,287 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var screenshots = flag.String("screenshots", "", "write screenshots of the apps to this directory (e.g. ../../docs/screenshots)")
+
+// browser starts Debian's chromium for a test, with the flags the project
+// allows (--no-sandbox only here, in tests) and a fresh profile. Without
+// chromium the test skips, unless CALLREC_REQUIRE_BROWSER=1.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := os.Getenv("CALLREC_CHROMIUM")
+	if path == "" {
+		for _, name := range []string{"chromium", "chromium-browser"} {
+			if p, err := exec.LookPath(name); err == nil {
+				path = p
+				break
+			}
+		}
+	}
+	if path == "" {
+		if os.Getenv("CALLREC_REQUIRE_BROWSER") == "1" {
+			t.Fatal("no chromium found and CALLREC_REQUIRE_BROWSER=1")
+		}
+		t.Skip("browser tests skipped: no chromium (apt-get install chromium)")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1100, 800),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	require.NoError(t, chromedp.Do(ctx), "starting chromium")
+	return ctx
+}
+
+// shot saves a PNG screenshot of the page when -screenshots is set.
+func shot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	if *screenshots == "" {
+		return
+	}
+	run(t, ctx, chromedp.Sleep(300*time.Millisecond))
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	require.NoError(t, err)
+	require.NoError(t, os.MkdirAll(*screenshots, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(*screenshots, name), png, 0o644))
+}
+
+// poll waits until the JavaScript expression is true.
+func poll(expr string) chromedp.Action[chromedp.Void] {
+	return chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(30*time.Second), chromedp.WithPollingInterval(50*time.Millisecond))
+}
+
+// run runs actions in the page; on failure it reports what the page shows.
+func run(t *testing.T, ctx context.Context, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	for i, a := range actions {
+		sctx, cancel := context.WithTimeout(ctx, 40*time.Second)
+		err := chromedp.Do(sctx, a)
+		cancel()
+		if err == nil {
+			continue
+		}
+		text, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
+		t.Fatalf("step %d: %v; the page shows:\n%s", i+1, err, text)
+	}
+}
+
+// css selects elements by a CSS selector.
+func css(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+
+// eval runs a JavaScript expression whose value does not matter (a promise
+// is awaited).
+func eval(expr string) chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](expr, chromedp.EvalAwaitPromise)
+}
+
+// uploadCall stores a converted recording of conf owned by user (through a
+// CDR naming user and device) and returns its id.
+func uploadCall(t *testing.T, ts *testServer, conf, user, device string, serial int) {
+	t.Helper()
+	name := conf + "-009033302ab1-" + itoa(serial) + "--" + device + ".pcap"
+	res := digestPUT(t, ts.base+"/Files/"+name, fixturePCAP(t, 4*time.Second), testWebDAVUser, testWebDAVPass)
+	res.Body.Close()
+	require.Equal(t, http.StatusCreated, res.StatusCode)
+	req := mustRequest(t, http.MethodPost, ts.base+"/cdr", strings.NewReader(cdrXML(conf, user, device)))
+	req.SetBasicAuth(testCDRUser, testCDRPass)
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, http.StatusOK, res.StatusCode)
+}
+
+func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+// TestBrowser drives both apps in chromium: the list a user sees, playing,
+// filtering, protection, deletion, another user's recording staying
+// invisible, and the admin's settings clearing the "PBX name missing"
+// banner.
+func TestBrowser(t *testing.T) {
+	ctx := browser(t)
+	dir := t.TempDir()
+	ts := startServer(t, dir, "-users", writeUsers(t, dir), "-webdav-user", testWebDAVUser, "-webdav-password", testWebDAVPass,
+		"-cdr-user", testCDRUser, "-cdr-password", testCDRPass, "-licenses", "5", "-cdr-wait", "1s")
+	const bobConf = "0a0b0c0d0e0f00010203040506070809"
+	uploadCall(t, ts, testConf, "alice", "alice-phone", 11)
+	uploadCall(t, ts, bobConf, "bob", "bob-phone", 12)
+	// A recording whose CDR never comes, from a phone nobody owns: NoCDR.
+	res := digestPUT(t, ts.base+"/Files/1234567890abcdef1234567890abcdef-009033302ab1-13--lobby-phone.pcap",
+		fixturePCAP(t, 2*time.Second), testWebDAVUser, testWebDAVPass)
+	res.Body.Close()
+	require.Equal(t, http.StatusCreated, res.StatusCode)
+	admin := newClient(t, ts.URL())
+	admin.login("admin", "admin-pw")
+	var bobID string
+	waitFor(t, "both recordings converted", 60*time.Second, func() bool {
+		list := admin.json(http.MethodGet, "/api/v1/recordings", nil, http.StatusOK)["recordings"].([]any)
+		ready := 0
+		for _, r := range list {
+			r := r.(map[string]any)
+			if r["status"] == "ready" && r["owner"] != "" {
+				ready++
+			}
+			if r["owner"] == "bob" {
+				bobID = r["id"].(string)
+			}
+		}
+		return ready == 2
+	})
+	waitFor(t, "the NoCDR sweep", 30*time.Second, func() bool {
+		_, err := ts.svc.SweepCallInfo(context.Background())
+		require.NoError(t, err)
+		for _, r := range admin.json(http.MethodGet, "/api/v1/recordings", nil, http.StatusOK)["recordings"].([]any) {
+			if r.(map[string]any)["no_cdr"] == true {
+				return true
+			}
+		}
+		return false
+	})
+
+	app := ts.base + "/innovaphone-recordings.htm"
+	t.Run("log in", func(t *testing.T) {
+		run(t, ctx,
+			chromedp.Navigate(app),
+			chromedp.WaitVisible(css("#login-form")),
+		)
+		shot(t, ctx, "login.png")
+		run(t, ctx,
+			chromedp.SendKeys(css("#login-name"), "alice"),
+			chromedp.SendKeys(css("#login-password"), "alice-pw"),
+			chromedp.Click(css("#login-submit")),
+			chromedp.WaitVisible(css("#list li")),
+		)
+		who, err := chromedp.Run(ctx, chromedp.TextContent(css("#who")))
+		require.NoError(t, err)
+		assert.Equal(t, "Alice <A>", who, "names are shown as text, not HTML")
+	})
+	t.Run("the uploaded pcap appears, and only alice's", func(t *testing.T) {
+		owners, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](
+			`[...document.querySelectorAll('#list li .owner')].map(e => e.textContent)`))
+		require.NoError(t, err)
+		assert.Equal(t, []string{"Alice <A>"}, owners)
+		status, err := chromedp.Run(ctx, chromedp.Evaluate[float64](
+			`fetch('/api/v1/recordings/`+bobID+`').then(r => r.status)`, chromedp.EvalAwaitPromise))
+		require.NoError(t, err)
+		assert.Equal(t, float64(404), status, "bob's recording answers not found to alice")
+	})
+	t.Run("it plays", func(t *testing.T) {
+		run(t, ctx,
+			chromedp.Click(css("#list li button")),
+			chromedp.WaitVisible(css("#player")),
+			poll(`document.getElementById('player').readyState >= 2`),
+			eval(`document.getElementById('player').play()`),
+			poll(`document.getElementById('player').currentTime > 0.3`),
+		)
+		run(t, ctx,
+			eval(`document.getElementById('player').currentTime = 2.5`),
+			poll(`document.getElementById('player').currentTime >= 2.5`),
+			eval(`document.getElementById('player').pause()`),
+		) // seeking works: byte ranges
+		shot(t, ctx, "user-app.png")
+	})
+	t.Run("filter", func(t *testing.T) {
+		run(t, ctx,
+			chromedp.SendKeys(css("#f-q"), "nobody-matches-this"),
+			chromedp.Click(css("#f-apply")),
+			poll(`document.querySelectorAll('#list li').length === 0 && document.getElementById('list-status').textContent.includes('No recordings')`),
+			eval(`document.getElementById('f-q').value = ''`),
+			chromedp.SendKeys(css("#f-q"), "Carol"),
+			chromedp.Click(css("#f-apply")),
+			poll(`document.querySelectorAll('#list li').length === 1`),
+			eval(`document.getElementById('f-q').value = ''`),
+			eval(`document.getElementById('f-from').value = '2000-01-01'`),
+			eval(`document.getElementById('f-to').value = '2000-01-02'`),
+			chromedp.Click(css("#f-apply")),
+			poll(`document.querySelectorAll('#list li').length === 0`),
+			eval(`document.getElementById('f-from').value = ''`),
+			eval(`document.getElementById('f-to').value = ''`),
+			chromedp.Click(css("#f-apply")),
+			poll(`document.querySelectorAll('#list li').length === 1`),
+		)
+	})
+	t.Run("protect, delete refused, unprotect, delete", func(t *testing.T) {
+		run(t, ctx,
+			chromedp.Click(css("#list li button")),
+			chromedp.WaitVisible(css("#protect")),
+			chromedp.Click(css("#protect")),
+			poll(`document.getElementById('d-protected')?.textContent === 'yes'`),
+			chromedp.Click(css("#delete")),
+			chromedp.WaitVisible(css("#confirm-ok")),
+			chromedp.Click(css("#confirm-ok")),
+			poll(`document.getElementById('toast').textContent.includes('protected')`),
+		)
+		items, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#list li').length`))
+		require.NoError(t, err)
+		assert.Equal(t, 1, items, "still there")
+		run(t, ctx,
+			chromedp.Click(css("#unprotect")),
+			poll(`document.getElementById('d-protected')?.textContent === 'no'`),
+			chromedp.Click(css("#delete")),
+			chromedp.WaitVisible(css("#confirm-ok")),
+			chromedp.Click(css("#confirm-ok")),
+			poll(`document.querySelectorAll('#list li').length === 0`),
+		)
+	})
+	t.Run("admin sets retention and the PBX name; the banner goes", func(t *testing.T) {
+		run(t, ctx,
+			chromedp.Click(css("#logout")),
+			chromedp.WaitVisible(css("#login-form")),
+			chromedp.Navigate(ts.base+"/innovaphone-recordingsadmin.htm"),
+			chromedp.WaitVisible(css("#login-form")),
+			chromedp.SendKeys(css("#login-name"), "admin"),
+			chromedp.SendKeys(css("#login-password"), "admin-pw"),
+			chromedp.Click(css("#login-submit")),
+			chromedp.WaitVisible(css("#list li")),
+			poll(`!document.getElementById('banner').hidden && document.getElementById('banner').textContent.includes('PBX name missing')`),
+		)
+		owners, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](
+			`[...document.querySelectorAll('#list li .owner')].map(e => e.textContent)`))
+		require.NoError(t, err)
+		assert.ElementsMatch(t, []string{"NoCDR", "Bob B"}, owners, "the admin sees all; NoCDR in place of a user name")
+		shot(t, ctx, "admin-app.png")
+		run(t, ctx,
+			chromedp.Click(css("#tab-settings")),
+			chromedp.WaitVisible(css("#settings-form")),
+			eval(`document.getElementById('s-retention').value = '30'`),
+			chromedp.SendKeys(css("#s-pbx"), "pbx1"),
+			chromedp.Click(css("#s-save")),
+			poll(`document.getElementById('banner').hidden`),
+		)
+		shot(t, ctx, "admin-settings.png")
+		s := admin.json(http.MethodGet, "/api/v1/settings", nil, http.StatusOK)
+		assert.Equal(t, float64(30), s["retention_days"])
+		assert.Equal(t, "pbx1", s["pbx_name"])
+		run(t, ctx,
+			chromedp.Click(css("#tab-license")),
+			chromedp.WaitVisible(css("#license-facts")),
+		)
+		shot(t, ctx, "admin-license.png")
+	})
+}
