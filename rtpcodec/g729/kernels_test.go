@@ -276,18 +276,81 @@ func refLspPoly(lsp *[10]int16, first int, f *[6]int32) {
 	}
 }
 
+// refLspAz is Lsp_Az.
+func refLspAz(lsp *[10]int16, a *[11]int16) {
+	var f1, f2 [6]int32
+	refLspPoly(lsp, 0, &f1)
+	refLspPoly(lsp, 1, &f2)
+	for i := 5; i > 0; i-- {
+		f1[i] = lAdd(f1[i], f1[i-1])
+		f2[i] = lSub(f2[i], f2[i-1])
+	}
+	a[0] = 4096
+	for i, j := 1, 10; i <= 5; i, j = i+1, j-1 {
+		a[i] = extractL(lShrR(lAdd(f1[i], f2[i]), 13))
+		a[j] = extractL(lShrR(lSub(f1[i], f2[i]), 13))
+	}
+}
+
 func TestLSPPolyMatchesReference(t *testing.T) {
-	_, sample := kernelRand(5)
-	for iter := range 50000 {
-		var lsp [10]int16
-		for i := range lsp {
-			lsp[i] = sample()
-		}
+	r, sample := kernelRand(5)
+	check := func(t *testing.T, iter int, lsp *[10]int16) {
+		t.Helper()
 		for first := range 2 {
 			var want, got [6]int32
-			refLspPoly(&lsp, first, &want)
-			lspPoly(&lsp, first, &got)
-			require.Equal(t, want, got, "iteration %d, lsp %v", iter, lsp)
+			refLspPoly(lsp, first, &want)
+			lspPoly(lsp, first, &got)
+			require.Equal(t, want, got, "iteration %d, lsp %v", iter, *lsp)
 		}
+		var want, got [11]int16
+		refLspAz(lsp, &want)
+		lspToLPC(lsp, &got)
+		require.Equal(t, want, got, "iteration %d, lsp %v: LP coefficients", iter, *lsp)
+	}
+	t.Run("random", func(t *testing.T) {
+		for iter := range 50000 {
+			var lsp [10]int16
+			for i := range lsp {
+				lsp[i] = sample()
+			}
+			check(t, iter, &lsp)
+		}
+	})
+	// LSPs at or near ±1 make the coefficients of the last step reach
+	// 252·2^24, far past saturation: only there may the chain saturate.
+	t.Run("extreme", func(t *testing.T) {
+		near := []int16{minInt16, minInt16 + 1, -32000, -30000, maxInt16, 32000, 30000}
+		for iter := range 50000 {
+			var lsp [10]int16
+			for i := range lsp {
+				lsp[i] = near[r.IntN(len(near))]
+				if r.IntN(4) == 0 {
+					lsp[i] = sample()
+				}
+			}
+			check(t, iter, &lsp)
+		}
+	})
+}
+
+// TestMAPredictorsCannotSaturate checks the bound maCompose relies on: for
+// every LSF predictor (speech and SID), the coefficients are positive and
+// with the predictor's sum add up to at most 32767.
+func TestMAPredictorsCannotSaturate(t *testing.T) {
+	check := func(t *testing.T, ma *[4][10]int16, sum *[10]int16) {
+		t.Helper()
+		for j := range 10 {
+			total := int32(sum[j])
+			require.Positive(t, sum[j])
+			for k := range 4 {
+				require.Positive(t, ma[k][j])
+				total += int32(ma[k][j])
+			}
+			require.LessOrEqual(t, total, int32(maxInt16), "coefficient %d", j)
+		}
+	}
+	for m := range 2 {
+		check(t, &lspMA[m], &lspMASum[m])
+		check(t, &noiseMA[m], &noiseMASum[m])
 	}
 }

@@ -216,11 +216,12 @@ func residualTracked(a *[11]int16, x *[10 + subLen]int64, y *[subLen]int64) {
 
 // weightLPC computes the bandwidth-expanded filter ap[i] = a[i]·γ^i, the
 // powers γ^i being those of powers (the reference recomputes them on every
-// call, the same way).
+// call, the same way). The powers are positive, so round(L_mult(a, γ^i))
+// cannot saturate (2·32767·32767 + 2^15 < 2^31) and is (a·γ^i + 2^14) >> 15.
 func weightLPC(a *[11]int16, powers *[11]int16, ap *[11]int16) {
 	ap[0] = a[0]
 	for i := 1; i <= 10; i++ {
-		ap[i] = round16(lMult(a[i], powers[i]))
+		ap[i] = int16((int32(a[i])*int32(powers[i]) + 0x4000) >> 15)
 	}
 }
 
