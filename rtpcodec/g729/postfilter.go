@@ -271,21 +271,11 @@ func searchDelay(t0 int16, sig *[pstResLen]int64, up *[7][41]int64) (c ltpChoice
 	denBest := extractL(denInt >> uint(shDen))
 	numBest := extractL(numInt >> uint(shNum))
 	sqBest := int64(lMult(numBest, numBest)) >> 1
+	k, sqBest, denBest := selectPhase(&num, &den, shNum, shDen, sqBest, denBest)
 	var phiBest int16
 	off := int16(1)
-	for phi := range int16(7) {
-		for o := range int16(2) {
-			var n int16
-			if a := num[phi][o] >> uint(shNum); a >= 0 {
-				n = extractL(a)
-			}
-			sq := int64(lMult(n, n)) >> 1
-			d := extractL(den[phi][o] >> uint(shDen))
-			if (sq*int64(denBest))>>15 > (sqBest*int64(d))>>15 {
-				numBest, sqBest, denBest = n, sq, d
-				off, phiBest = o, phi+1
-			}
-		}
+	if k >= 0 {
+		numBest, phiBest, off = phaseNum(&num, k, shNum), int16(k>>1)+1, int16(k&1)
 	}
 
 	// Voiced only if num²/(den·ener) > 0.5.
@@ -308,6 +298,38 @@ func searchDelay(t0 int16, sig *[pstResLen]int64, up *[7][41]int64) (c ltpChoice
 		}
 	}
 	return
+}
+
+// phaseNum returns the numerator of candidate k (2·phi + o) of selectPhase,
+// 0 if negative. (shNum is at most 16: the mask, a no-op, spares Go its
+// handling of shifts by 32 or more.)
+func phaseNum(num *[7][2]int32, k int, shNum int16) int16 {
+	return extractL(max(num[k>>1][k&1]>>(uint(shNum)&31), 0))
+}
+
+// selectPhase returns the candidate k = 2·phi + o of the fractional delays
+// with the best num²/den if it beats the integer delay's sq/den, else -1,
+// with the best sq and den. The outcomes of the comparisons are data, not
+// patterns a branch predictor learns: the loop carries the best through
+// conditional moves.
+func selectPhase(num, den *[7][2]int32, shNum, shDen int16, sqBest int64, denBest int16) (k int, _ int64, _ int16) {
+	k = -1
+	for i := range 14 {
+		n := phaseNum(num, i, shNum)
+		sq := int64(lMult(n, n)) >> 1
+		d := extractL(den[i>>1][i&1] >> (uint(shDen) & 31))
+		better := (sq*int64(denBest))>>15 > (sqBest*int64(d))>>15
+		if better {
+			k = i
+		}
+		if better {
+			sqBest = sq
+		}
+		if better {
+			denBest = d
+		}
+	}
+	return k, sqBest, denBest
 }
 
 // The short interpolation filters of searchDelay: phase phi computes, for
