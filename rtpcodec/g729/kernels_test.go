@@ -354,3 +354,69 @@ func TestMAPredictorsCannotSaturate(t *testing.T) {
 		check(t, &noiseMA[m], &noiseMASum[m])
 	}
 }
+
+// refScaleSt is the adaptive gain control of the main body's post-filter
+// (scale_st): it scales out in place and returns the last gain.
+func refScaleSt(in, out []int16, gainPrec int16) int16 {
+	absSum := func(x []int16) int32 {
+		var acc int32
+		for _, v := range x {
+			acc = lAdd(acc, lAbs(int32(v)))
+		}
+		return acc
+	}
+	var g0 int16
+	if acc := absSum(in); acc != 0 {
+		scIn := normL(acc)
+		gIn := extractH(lShl(acc, scIn))
+		acc = absSum(out)
+		if acc == 0 {
+			return 0
+		}
+		scOut := normL(acc)
+		gOut := extractH(lShl(acc, scOut))
+		shG0 := sub(add(scIn, 1), scOut)
+		if sub(gIn, gOut) < 0 {
+			g0 = divS(gIn, gOut)
+		} else {
+			g0 = add(shr(divS(sub(gIn, gOut), gOut), 1), 0x4000)
+			shG0 = sub(shG0, 1)
+		}
+		g0 = multR(shr(g0, shG0), pstAGC1)
+	}
+	gain := gainPrec
+	for i, v := range out {
+		gain = add(multR(pstAGC, gain), g0)
+		out[i] = round16(lShl(lMult(gain, v), 1))
+	}
+	return gain
+}
+
+func TestGainControlMatchesReference(t *testing.T) {
+	r, sample := kernelRand(6)
+	for iter := range 50000 {
+		ins, outs := make([]int16, subLen), make([]int16, subLen)
+		var in, out [subLen]int64
+		quiet := r.IntN(5) == 0 // a quiet input against a loud output drives g0 to its largest
+		for i := range subLen {
+			ins[i], outs[i] = sample(), sample()
+			if quiet {
+				ins[i] = int16(r.IntN(5) - 2)
+			}
+			if iter%9 == 0 {
+				outs[i] = extreme(r)
+			}
+			in[i], out[i] = int64(ins[i]), int64(outs[i])
+		}
+		gain := int16(r.IntN(1 << 15))
+		if iter%3 == 0 {
+			gain = []int16{0, 16384, maxInt16, 32358}[r.IntN(4)]
+		}
+		want := refScaleSt(ins, outs, gain)
+		got := gainControl(&in, &out, gain)
+		require.Equal(t, want, got, "iteration %d: gain", iter)
+		for i, w := range outs {
+			require.Equal(t, int64(w), out[i], "iteration %d, sample %d", iter, i)
+		}
+	}
+}

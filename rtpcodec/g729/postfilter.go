@@ -209,13 +209,15 @@ func searchDelay(t0 int16, sig *[pstResLen]int64, up *[7][41]int64) (c ltpChoice
 	w := (*[subLen + 1]int64)(sig[b-int(lambda)-1:])
 	cLate, cEarly := unpair(pairBias + sum40((*[subLen]int64)(w[:subLen]), (*[subLen]int64)(ip[:subLen])) + w[subLen]*ip[subLen])
 	corr := [3]int32{cEarly << 1, cLate << 1, dot40(in, (*[subLen]int64)(sig[b-int(lambda)-2:]))}
-	numInt := int32(-1)
+	// The first of the largest (negative ones counting as 0), without
+	// branches.
+	numInt := max(corr[0], 0)
 	var iMax int16
-	for i, c := range corr {
-		if c = max(c, 0); c > numInt {
-			numInt = c
-			iMax = int16(i)
-		}
+	if c := max(corr[1], 0); c > numInt {
+		numInt, iMax = c, 1
+	}
+	if c := max(corr[2], 0); c > numInt {
+		numInt, iMax = c, 2
 	}
 	if numInt == 0 {
 		return
@@ -252,11 +254,9 @@ func searchDelay(t0 int16, sig *[pstResLen]int64, up *[7][41]int64) (c ltpChoice
 		y := &up[phi]
 		y[subLen] = interpolateLast((*[4]int16)(pstUpShort[phi*4:]), x)
 		phaseSums(y, &ip, &den[phi], &num[phi])
-		if max(y[0], -y[0]) > max(y[subLen], -y[subLen]) {
-			denMax = max(denMax, den[phi][0])
-		} else {
-			denMax = max(denMax, den[phi][1])
-		}
+		// The reference takes the energy of the offset whose end sample
+		// (y[0] or y[40]) is the larger in magnitude: the larger energy.
+		denMax = max(denMax, den[phi][0], den[phi][1])
 	}
 	shDen := sub(16, normL(denMax))
 	if shDen <= 0 { // dynamic between subframe and delay line too high
@@ -574,22 +574,19 @@ func gainControl(in, out *[subLen]int64, gain int16) int16 {
 		g0 = multR(g0, pstAGC1)
 	}
 	// gain = add(mult_r(0.9875, gain), g0) and out = round(L_shl(L_mult(
-	// gain, out), 1)): the clamps give the saturations of add, and of
-	// L_mult, L_shl and round together (mult_r by 0.9875 cannot saturate).
-	// The gain recursion is the loop's critical path: with 0 <= g0 <= 409
-	// it cannot pass 32766 (mult_r(0.9875, 32767) + 409), so only g0 = 410,
-	// the largest, needs the saturation of add.
-	gl, g := int64(gain), int64(g0)
-	if g < 410 {
-		for i, v := range out {
-			gl = (gl*pstAGC+0x4000)>>15 + g
-			out[i] = (min(max(gl*v<<2, minInt32), maxInt32-0x8000) + 0x8000) >> 16
-		}
-		return int16(gl)
-	}
+	// gain, out), 1)). The gain stays within 16 bits without saturation:
+	// mult_r(0.9875, 32767) = 32357 and g0 = mult_r(x, 410) <= 410. Adding
+	// g0·2^15 before the shift of mult_r adds g0 after it, which takes the
+	// addition off the recursion, the loop's critical path. The output is
+	// (gain·out + 2^13) >> 14 saturated to 16 bits, which it seldom needs.
+	gl, k := int64(gain), 0x4000+int64(g0)<<15
 	for i, v := range out {
-		gl = min((gl*pstAGC+0x4000)>>15+g, maxInt16)
-		out[i] = (min(max(gl*v<<2, minInt32), maxInt32-0x8000) + 0x8000) >> 16
+		gl = (gl*pstAGC + k) >> 15
+		y := (gl*v + 0x2000) >> 14
+		if uint64(y+1<<15) >= 1<<16 {
+			y = min(max(y, minInt16), maxInt16)
+		}
+		out[i] = y
 	}
 	return int16(gl)
 }
