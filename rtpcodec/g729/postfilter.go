@@ -52,7 +52,7 @@ func (pf *postFilter) filter(t0 int16, synth *[10 + subLen]int64, az *[11]int16,
 	weightLPC(az, &gamma2Powers, &ap2)
 	res := (*[subLen]int64)(pf.res2[pstMemRes:])
 	residual(&ap2, synth, res)
-	justify(pf.scaled[pstMemRes:], res[:], pf.scaledSh)
+	justify40((*[subLen]int64)(pf.scaled[pstMemRes:]), res, pf.scaledSh)
 	copy(pf.blockPeak[:], pf.blockPeak[subLen/pstBlock:])
 	for i := range subLen / pstBlock {
 		pf.blockPeak[pstMemRes/pstBlock+i] = peak(res[i*pstBlock : (i+1)*pstBlock])
@@ -68,12 +68,14 @@ func (pf *postFilter) filter(t0 int16, synth *[10 + subLen]int64, az *[11]int16,
 		ltp = *res
 	}
 
-	parcor0 := shortTermGain(&ap2, &ap1, &ltp)
+	var syn1 synthFilter // 1/A(z/γ1), twice
+	syn1.init(&ap1)
+	parcor0 := shortTermGain(&ap2, &syn1, &ltp)
 	// 1/A(z/γ1) into st[10:], st[:10] being its memory; the tilt
 	// compensation reads st[9:], the last output before the subframe first.
 	var st [10 + subLen]int64
 	copy(st[:10], pf.memStp[:])
-	synthesize(&ap1, &ltp, &st, subLen)
+	syn1.run(&ltp, &st, subLen)
 	copy(pf.memStp[:], st[subLen:])
 	tiltCompensate((*[1 + subLen]int64)(st[9:]), out, parcor0)
 	pf.gainPrec = gainControl((*[subLen]int64)(synth[10:]), out, pf.gainPrec)
@@ -94,6 +96,21 @@ func justify(dst, src []int64, sh int16) {
 	}
 	for i, v := range src {
 		dst[i] = v >> (uint(-sh) & 63)
+	}
+}
+
+// justify40 is justify for one subframe.
+func justify40(dst, src *[subLen]int64, sh int16) {
+	if sh >= 0 {
+		l := uint(sh) & 63
+		for i := 0; i < subLen; i += 4 {
+			dst[i], dst[i+1], dst[i+2], dst[i+3] = src[i]<<l, src[i+1]<<l, src[i+2]<<l, src[i+3]<<l
+		}
+		return
+	}
+	r := uint(-sh) & 63
+	for i := 0; i < subLen; i += 4 {
+		dst[i], dst[i+1], dst[i+2], dst[i+3] = src[i]>>r, src[i+1]>>r, src[i+2]>>r, src[i+3]>>r
 	}
 }
 
@@ -457,14 +474,14 @@ func selectLTP(num1, den1, shNum1, shDen1, num2, den2, shNum2, shDen2 int16) int
 }
 
 // impulseResponse computes the first n samples of the impulse response of
-// A(z/γ2)/A(z/γ1) (num = A(z/γ2), den = A(z/γ1)) into h.
-func impulseResponse(num, den *[11]int16, h *[10 + subLen]int64, n int) {
+// A(z/γ2)/A(z/γ1) (num = A(z/γ2), den = 1/A(z/γ1)) into h.
+func impulseResponse(num *[11]int16, den *synthFilter, h *[10 + subLen]int64, n int) {
 	var x [subLen]int64
 	for i, v := range num {
 		x[i] = int64(v)
 	}
 	*h = [10 + subLen]int64{}
-	synthesize(den, &x, h, n)
+	den.run(&x, h, n)
 }
 
 // autocorr returns the saturating L_mac sums Σ h[i]² and Σ h[i]·h[i+1]
@@ -492,9 +509,9 @@ func autocorr(h []int64) (r0, r1 int32) {
 // shortTermGain computes the impulse response of A(z/γ2)/A(z/γ1), returns
 // its first reflection coefficient and scales sig by 1/Σ|h| when that sum
 // exceeds 1.
-func shortTermGain(ap2, ap1 *[11]int16, sig *[subLen]int64) (parcor0 int16) {
+func shortTermGain(ap2 *[11]int16, syn1 *synthFilter, sig *[subLen]int64) (parcor0 int16) {
 	var buf [10 + subLen]int64
-	impulseResponse(ap2, ap1, &buf, pstHLen)
+	impulseResponse(ap2, syn1, &buf, pstHLen)
 	h := buf[10 : 10+pstHLen]
 
 	// First parcor from the autocorrelation of h.
