@@ -420,3 +420,47 @@ func TestGainControlMatchesReference(t *testing.T) {
 		}
 	}
 }
+
+// refTiltCompensate is the tilt compensation (filt_mu) with the saturating
+// operators, step by step: the first-order filter in 32 bits, extract_l of
+// its rounded high half, and the gain with its shift and saturation.
+func refTiltCompensate(sig *[1 + subLen]int64, out *[subLen]int64, parcor0 int16) {
+	var mu, fact int16
+	var shFact1 uint
+	if parcor0 > 0 {
+		mu = multR(parcor0, pstGamma3Plus)
+		shFact1, fact = 15, 0x4000
+	} else {
+		mu = multR(parcor0, pstGamma3Min)
+		shFact1, fact = 12, 0x0800
+	}
+	ga := divS(fact, add(32767, sub(1, abs16(mu))))
+	m := shr(mu, 1)
+	for n := range out {
+		acc := lAdd(lMac(lShr(depositH(int16(sig[n+1])), 1), m, int16(sig[n])), 0x4000)
+		t := extractL(acc >> 15)
+		acc = lAdd(lMult(t, ga), int32(fact))
+		out[n] = int64(sat16(acc >> shFact1))
+	}
+}
+
+func TestTiltCompensateMatchesReference(t *testing.T) {
+	r, sample := kernelRand(7)
+	for iter := range 50000 {
+		var sig [1 + subLen]int64
+		for i := range sig {
+			sig[i] = int64(sample())
+			if iter%5 == 0 {
+				sig[i] = int64(extreme(r))
+			}
+		}
+		parcor0 := sample()
+		if iter%4 == 0 {
+			parcor0 = extreme(r)
+		}
+		var want, got [subLen]int64
+		refTiltCompensate(&sig, &want, parcor0)
+		tiltCompensate(&sig, &got, parcor0)
+		require.Equal(t, want, got, "iteration %d, parcor0 %d", iter, parcor0)
+	}
+}

@@ -103,20 +103,24 @@ func adaptiveVector(exc []int64, pos int, t0, frac int16) {
 	feedback := x0+50 > pos
 	plain := peak(exc[x0-9:min(x0+50, pos)]) <= limit
 	out := (*[subLen]int64)(exc[pos : pos+subLen])
+	// The outputs j and j+1 read win[j:j+21] (the last one 0 for j).
+	win := (*[subLen + 20]int64)(exc[x0-9 : x0+51])
+	// Every partial sum is below 2^30: the pair packing is exact.
+	// round(2s) = (s + 2^14) >> 15, the 2^14 of both lanes in rnd.
+	const rnd = pairBias + 1<<14<<32 + 1<<14
+	// For lags shorter than a subframe the filter reads samples it has
+	// written: output j reads at most exc[pos+j-10], so two neighbouring
+	// outputs can still be computed together.
 	for j := 0; j < subLen; j += 2 {
-		w := (*[21]int64)(exc[x0+j-9 : x0+j+12])
+		w := (*[21]int64)(win[j : j+21])
 		var v0, v1 int64
 		if plain {
-			// Every partial sum is below 2^30: the pair packing is exact.
-			// round(2s) = (s + 2^14) >> 15, the 2^14 of both lanes in rnd.
-			const rnd = pairBias + 1<<14<<32 + 1<<14
 			acc := rnd + w[0]*taps[0] + w[1]*taps[1] + w[2]*taps[2] + w[3]*taps[3] + w[4]*taps[4] +
 				w[5]*taps[5] + w[6]*taps[6] + w[7]*taps[7] + w[8]*taps[8] + w[9]*taps[9] +
 				w[10]*taps[10] + w[11]*taps[11] + w[12]*taps[12] + w[13]*taps[13] + w[14]*taps[14] +
 				w[15]*taps[15] + w[16]*taps[16] + w[17]*taps[17] + w[18]*taps[18] + w[19]*taps[19] +
 				w[20]*taps[20]
-			s0, _ := unpair(acc)
-			v0, v1 = int64(s0)>>15, acc>>47
+			v0, v1 = int64(int32(uint32(acc)^pairBias))>>15, acc>>47
 		} else {
 			t := &adaptiveTaps[frac]
 			v0 = adaptiveExact(t, (*[20]int64)(w[:20]))

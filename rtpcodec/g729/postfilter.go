@@ -545,24 +545,30 @@ func shortTermGain(ap2 *[11]int16, syn1 *synthFilter, sig *[subLen]int64) (parco
 func tiltCompensate(sig *[1 + subLen]int64, out *[subLen]int64, parcor0 int16) {
 	var mu, fact int16
 	var shFact1 uint
-	var lFact int64
 	if parcor0 > 0 {
 		mu = multR(parcor0, pstGamma3Plus)
-		shFact1, fact, lFact = 15, 0x4000, 0x4000
+		shFact1, fact = 15, 0x4000
 	} else {
 		mu = multR(parcor0, pstGamma3Min)
-		shFact1, fact, lFact = 12, 0x0800, 0x0800
+		shFact1, fact = 12, 0x0800
 	}
 	mu2 := add(32767, sub(1, abs16(mu)))
 	ga := int64(divS(fact, mu2))
-	m := int64(shr(mu, 1))
+	m2 := 2 * int64(shr(mu, 1))
 	// |μ/2| <= 2^14 and ga >= 0 keep every step of the reference within
 	// 32 bits: only the final saturation to 16 bits and the truncation of
-	// extract_l remain.
+	// extract_l remain. The last step, (2t·ga + fact) >> shFact1 (fact
+	// being 2^(shFact1-1)), is (t·g2 + 2^14) >> 15 with g2 = 2·ga <<
+	// (15-shFact1) for both shifts; its saturation is seldom needed.
+	g2 := 2 * ga << (15 - shFact1)
 	for n := range out {
-		acc := sig[n+1]<<15 + 2*m*sig[n] + 0x4000
+		acc := sig[n+1]<<15 + m2*sig[n] + 0x4000
 		t := int64(int16(acc >> 15))
-		out[n] = min(max((2*t*ga+lFact)>>(shFact1&63), minInt16), maxInt16)
+		y := (t*g2 + 0x4000) >> 15
+		if uint64(y+1<<15) >= 1<<16 {
+			y = min(max(y, minInt16), maxInt16)
+		}
+		out[n] = y
 	}
 }
 
