@@ -144,6 +144,7 @@ func (pf *postFilter) longTerm(t0 int16, out *[subLen]int64) (vo int16) {
 	}
 	vo = c.delay
 	var y *[subLen]int64
+	var r uint // the right shift that takes y back to the scale of res2
 	if c.phase == 0 {
 		y = (*[subLen]int64)(pf.res2[pstMemRes-int(c.delay):])
 	} else {
@@ -155,9 +156,7 @@ func (pf *postFilter) longTerm(t0 int16, out *[subLen]int64) (vo int16) {
 			y = out
 		}
 		if sh < 0 {
-			for i := range y {
-				y[i] >>= uint(-sh) & 63
-			}
+			r = uint(-sh) & 63 // (the mask, a no-op, spares Go its handling of shifts by 64)
 		} else if sh > 0 {
 			for i := range y {
 				y[i] = int64(shl(int16(y[i]), sh))
@@ -182,7 +181,7 @@ func (pf *postFilter) longTerm(t0 int16, out *[subLen]int64) (vo int16) {
 	g := int64(gain)
 	// gain + g1 <= 2^15, so the sum of the two products never saturates.
 	for n := range subLen {
-		out[n] = (g*in[n] + g1*y[n] + 0x4000) >> 15
+		out[n] = (g*in[n] + g1*(y[n]>>r) + 0x4000) >> 15
 	}
 	return vo
 }
