@@ -366,16 +366,18 @@ func selectPhase(num, den *[7][2]int32, shNum, shDen int16, sqBest int64, denBes
 func interpolateMirrored(h *[4]int16, xp *[44]int64, ya, yb *[41]int64) {
 	s03, s12 := int64(h[0])+int64(h[3]), int64(h[1])+int64(h[2])
 	d03, d12 := int64(h[0])-int64(h[3]), int64(h[1])-int64(h[2])
-	// 2a + 2^15 and 2b + 2^15 come from (a+b) + 2^15 ± (a-b).
+	// 2a + 2^15 and 2b + 2^15 in both lanes of (a+b) ± (a-b) + rnd, the
+	// low lane lifted by pairBias: the high lane >> 16 is the whole >> 48,
+	// the low one the low 32 bits >> 16 less 2^15.
 	const rnd = pairBias + 1<<15<<32 + 1<<15
+	_, _ = *ya, *yb // nil checks once, not in the loop
 	for n := 0; n < subLen; n += 2 {
 		x := (*[4]int64)(xp[n : n+4])
-		sum := rnd + s03*(x[3]+x[0]) + s12*(x[2]+x[1])
-		dif := pairBias + d03*(x[3]-x[0]) + d12*(x[2]-x[1])
-		s0, s1 := unpair(sum)
-		d0, d1 := unpair(dif)
-		ya[n], ya[n+1] = int64(s0+d0)>>16, int64(s1+d1)>>16
-		yb[n], yb[n+1] = int64(s0-d0)>>16, int64(s1-d1)>>16
+		sum := s03*(x[3]+x[0]) + s12*(x[2]+x[1])
+		dif := d03*(x[3]-x[0]) + d12*(x[2]-x[1])
+		a, b := sum+dif+rnd, sum-dif+rnd
+		ya[n], ya[n+1] = int64(uint32(a)>>16)-1<<15, a>>48
+		yb[n], yb[n+1] = int64(uint32(b)>>16)-1<<15, b>>48
 	}
 }
 
@@ -401,8 +403,19 @@ func interpolateLast(h *[4]int16, x *[45]int64) int64 {
 // searchDelay; ip[n] pairs in[n] and in[n-1], so that Σ y[n]·ip[n] yields
 // both correlations at once.
 func phaseSums(y *[41]int64, ip *[subLen + 1]int64, den, num *[2]int32) {
-	cc, cc2 := pairBias+y[subLen]*ip[subLen], int64(0)
-	var e, e2 int64
+	e, cc := phaseSums40(y, ip)
+	cc += y[subLen] * ip[subLen]
+	e -= y[0] * y[0] // y[1..39], common to both offsets
+	c0, c1 := unpair(cc)
+	*den = [2]int32{int32((e + y[0]*y[0]) << 1), int32((e + y[subLen]*y[subLen]) << 1)}
+	*num = [2]int32{c0 << 1, c1 << 1}
+}
+
+// phaseSums40 returns Σ y[n]² and pairBias + Σ y[n]·ip[n] over n = 0..39
+// (a loop of its own, which keeps its values in registers).
+func phaseSums40(y *[41]int64, ip *[subLen + 1]int64) (e, cc int64) {
+	cc = pairBias
+	var cc2, e2 int64
 	for n := 0; n < subLen; n += 4 {
 		v := (*[4]int64)(y[n : n+4])
 		p := (*[4]int64)(ip[n : n+4])
@@ -411,10 +424,7 @@ func phaseSums(y *[41]int64, ip *[subLen + 1]int64, den, num *[2]int32) {
 		e += v[0]*v[0] + v[1]*v[1]
 		e2 += v[2]*v[2] + v[3]*v[3]
 	}
-	e += e2 - y[0]*y[0] // y[1..39], common to both offsets
-	c0, c1 := unpair(cc + cc2)
-	*den = [2]int32{int32((e + y[0]*y[0]) << 1), int32((e + y[subLen]*y[subLen]) << 1)}
-	*num = [2]int32{c0 << 1, c1 << 1}
+	return e + e2, cc + cc2
 }
 
 // longInterpolate computes the delayed signal with the long (16-tap)
