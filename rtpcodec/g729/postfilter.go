@@ -17,15 +17,24 @@ const (
 	pstMemRes     = pitMax + 1 + 8 // residual history for the delay search
 	pstResLen     = pstMemRes + 40
 	pstBlock      = 8 // samples per block of blockPeak
+	// The residual histories slide through buffers this many subframes
+	// long beyond the window, so that they are moved back only once in as
+	// many subframes.
+	pstSlide = 8
+	pstHist  = pstResLen + (pstSlide-1)*subLen
 )
 
 // postFilter holds the post-filter state.
 type postFilter struct {
-	res2 [pstResLen]int64 // A(z/γ2) residual with history
-	// scaled is res2 justified for the long-term search, shifted left by
-	// scaledSh bits (right when negative). The justification changes
-	// seldom, so scaled follows res2 and is redone only when it does.
-	scaled   [pstResLen]int64
+	// res2h holds the A(z/γ2) residual with history: the window res2() at
+	// pos.
+	res2h [pstHist]int64
+	// scaledh holds res2 justified for the long-term search (the window
+	// scaled() at pos), shifted left by scaledSh bits (right when
+	// negative). The justification changes seldom, so scaled follows res2
+	// and is redone only when it does.
+	scaledh  [pstHist]int64
+	pos      int
 	scaledSh int16
 	// up receives the signals interpolated at the seven fractional phases
 	// (kept here so that it is not cleared on every subframe).
@@ -41,6 +50,23 @@ func (pf *postFilter) reset() {
 	*pf = postFilter{gainPrec: 16384}
 }
 
+// res2 returns the residual of the current subframe (at pstMemRes) with its
+// history.
+func (pf *postFilter) res2() *[pstResLen]int64 { return (*[pstResLen]int64)(pf.res2h[pf.pos:]) }
+
+// scaled returns the justified residual, as res2.
+func (pf *postFilter) scaled() *[pstResLen]int64 { return (*[pstResLen]int64)(pf.scaledh[pf.pos:]) }
+
+// advance slides the windows by a subframe.
+func (pf *postFilter) advance() {
+	pf.pos += subLen
+	if pf.pos+pstResLen > pstHist {
+		copy(pf.res2h[:pstMemRes], pf.res2h[pf.pos:])
+		copy(pf.scaledh[:pstMemRes], pf.scaledh[pf.pos:])
+		pf.pos = 0
+	}
+}
+
 // filter post-filters the subframe synth[10:] (synth[:10] holding the
 // preceding synthesis) with the subframe's LP filter az into out. t0 is the
 // decoded pitch lag of the frame's first subframe; harmonic enables the
@@ -50,9 +76,9 @@ func (pf *postFilter) filter(t0 int16, synth *[10 + subLen]int64, az *[11]int16,
 	var ap1, ap2 [11]int16
 	weightLPC(az, &gamma1Powers, &ap1)
 	weightLPC(az, &gamma2Powers, &ap2)
-	res := (*[subLen]int64)(pf.res2[pstMemRes:])
+	res := (*[subLen]int64)(pf.res2()[pstMemRes:])
 	residual(&ap2, synth, res)
-	justify40((*[subLen]int64)(pf.scaled[pstMemRes:]), res, pf.scaledSh)
+	justify40((*[subLen]int64)(pf.scaled()[pstMemRes:]), res, pf.scaledSh)
 	copy(pf.blockPeak[:], pf.blockPeak[subLen/pstBlock:])
 	for i := range subLen / pstBlock {
 		pf.blockPeak[pstMemRes/pstBlock+i] = peak(res[i*pstBlock : (i+1)*pstBlock])
@@ -79,8 +105,7 @@ func (pf *postFilter) filter(t0 int16, synth *[10 + subLen]int64, az *[11]int16,
 	copy(pf.memStp[:], st[subLen:])
 	tiltCompensate((*[1 + subLen]int64)(st[9:]), out, parcor0)
 	pf.gainPrec = gainControl((*[subLen]int64)(synth[10:]), out, pf.gainPrec)
-	copy(pf.res2[:pstMemRes], pf.res2[subLen:])
-	copy(pf.scaled[:pstMemRes], pf.scaled[subLen:])
+	pf.advance()
 	return vo
 }
 
@@ -125,17 +150,18 @@ type ltpChoice struct {
 
 // longTerm runs the harmonic post-filter on the current residual into out.
 func (pf *postFilter) longTerm(t0 int16, out *[subLen]int64) (vo int16) {
-	in := (*[subLen]int64)(pf.res2[pstMemRes:])
+	res2 := pf.res2()
+	in := (*[subLen]int64)(res2[pstMemRes:])
 	// Justify the signal on 13 bits for the search. The reference ORs the
 	// magnitudes of all of res2; their maximum has the same leading bit.
 	m := peak(pf.blockPeak[:])
 	// sh is the right shift of the reference.
 	sh := sub(3, normS(int16(min(m, maxInt16))))
+	sig := pf.scaled()
 	if -sh != pf.scaledSh {
 		pf.scaledSh = -sh
-		justify(pf.scaled[:], pf.res2[:], pf.scaledSh)
+		justify(sig[:], res2[:], pf.scaledSh)
 	}
-	sig := &pf.scaled
 	up := &pf.up
 	c := searchDelay(t0, sig, up)
 	if !c.voiced {
@@ -146,7 +172,7 @@ func (pf *postFilter) longTerm(t0 int16, out *[subLen]int64) (vo int16) {
 	var y *[subLen]int64
 	var r uint // the right shift that takes y back to the scale of res2
 	if c.phase == 0 {
-		y = (*[subLen]int64)(pf.res2[pstMemRes-int(c.delay):])
+		y = (*[subLen]int64)(res2[pstMemRes-int(c.delay):])
 	} else {
 		num2, den2, shNum2, shDen2 := longInterpolate(sig, c.delay, c.phase, out)
 		if selectLTP(c.num, c.den, c.shNum, c.shDen, num2, den2, shNum2, shDen2) == 1 {
