@@ -469,12 +469,31 @@ func longInterpolate(sig *[pstResLen]int64, delay, phase int16, y *[subLen]int64
 		xp[k] = x[k+1]<<32 + x[k]
 	}
 	const rnd = pairBias + 0x4000<<32 + 0x4000 // with the rounding of both lanes
-	for n := 0; n < subLen; n += 2 {
-		w := (*[16]int64)(xp[n:])
-		acc := rnd + h[0]*w[0] + h[1]*w[1] + h[2]*w[2] + h[3]*w[3] + h[4]*w[4] + h[5]*w[5] + h[6]*w[6] + h[7]*w[7] +
-			h[8]*w[8] + h[9]*w[9] + h[10]*w[10] + h[11]*w[11] + h[12]*w[12] + h[13]*w[13] + h[14]*w[14] + h[15]*w[15]
+	// Four outputs at a time, two pairs that share the loads of the taps
+	// and of 14 of their samples. (The bound n < subLen-3 proves n <= 36 to
+	// Go: no bounds checks.)
+	for n := 0; n < subLen-3; n += 4 {
+		w := (*[18]int64)(xp[n : n+18])
+		a, b := int64(rnd), int64(rnd)
+		a, b = a+h[0]*w[0], b+h[0]*w[2]
+		a, b = a+h[1]*w[1], b+h[1]*w[3]
+		a, b = a+h[2]*w[2], b+h[2]*w[4]
+		a, b = a+h[3]*w[3], b+h[3]*w[5]
+		a, b = a+h[4]*w[4], b+h[4]*w[6]
+		a, b = a+h[5]*w[5], b+h[5]*w[7]
+		a, b = a+h[6]*w[6], b+h[6]*w[8]
+		a, b = a+h[7]*w[7], b+h[7]*w[9]
+		a, b = a+h[8]*w[8], b+h[8]*w[10]
+		a, b = a+h[9]*w[9], b+h[9]*w[11]
+		a, b = a+h[10]*w[10], b+h[10]*w[12]
+		a, b = a+h[11]*w[11], b+h[11]*w[13]
+		a, b = a+h[12]*w[12], b+h[12]*w[14]
+		a, b = a+h[13]*w[13], b+h[13]*w[15]
+		a, b = a+h[14]*w[14], b+h[14]*w[16]
+		a, b = a+h[15]*w[15], b+h[15]*w[17]
 		// y = (2a + 2^15) >> 16 = (a + 2^14) >> 15 for both lanes.
-		y[n], y[n+1] = int64(int32(uint32(acc)^pairBias))>>15, acc>>47
+		y[n], y[n+1] = int64(int32(uint32(a)^pairBias))>>15, a>>47
+		y[n+2], y[n+3] = int64(int32(uint32(b)^pairBias))>>15, b>>47
 	}
 	if acc := dot40(y, (*[subLen]int64)(sig[pstMemRes:])); acc >= 0 {
 		t := max(sub(16, normL(acc)), 0)
