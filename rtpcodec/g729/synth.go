@@ -194,25 +194,43 @@ func residual(a *[11]int16, x *[10 + subLen]int64, y *[subLen]int64) {
 	// 2^30 undoubled, so two outputs share the multiplies as a pair. Output
 	// i weighs x[i+m] by a[10-m], output i+1 by a[11-m]; a[0] is 1 (Q12)
 	// for the decoder's filters, whose inputs are shifted instead.
-	var p [12]int64
-	for m := range p {
-		var lo, hi int32
-		if m <= 10 {
-			lo = int32(a[10-m])
-		}
-		if m >= 1 {
-			hi = int32(a[11-m])
-		}
-		p[m] = pair(lo, hi)
+	var p [11]int64
+	p[0] = int64(a[10])
+	for m := 1; m < 10; m++ {
+		p[m] = pair(int32(a[10-m]), int32(a[11-m]))
 	}
-	for i := 0; i < subLen; i += 2 {
-		w := (*[12]int64)(x[i : i+12])
-		acc := pairBias + w[0]*p[0] + w[1]*p[1] + w[2]*p[2] + w[3]*p[3] + w[4]*p[4] + w[5]*p[5] +
-			w[6]*p[6] + w[7]*p[7] + w[8]*p[8] + w[9]*p[9] + w[10]*(p[10]-4096) + (w[11]<<32+w[10])<<12
-		s0, s1 := unpair(acc)
-		y[i], _ = scaleQ12(int64(s0))
-		y[i+1], _ = scaleQ12(int64(s1))
+	p[10] = int64(a[1]) << 32
+	// Four outputs at a time, two pairs that share the loads of the
+	// coefficients and of 9 of their samples. (The bound i < subLen-3
+	// proves i <= 36 to Go: no bounds checks.)
+	for i := 0; i < subLen-3; i += 4 {
+		w := (*[14]int64)(x[i : i+14])
+		a, b := pairBias+(w[11]<<32+w[10])<<12, pairBias+(w[13]<<32+w[12])<<12
+		a, b = a+w[0]*p[0], b+w[2]*p[0]
+		a, b = a+w[1]*p[1], b+w[3]*p[1]
+		a, b = a+w[2]*p[2], b+w[4]*p[2]
+		a, b = a+w[3]*p[3], b+w[5]*p[3]
+		a, b = a+w[4]*p[4], b+w[6]*p[4]
+		a, b = a+w[5]*p[5], b+w[7]*p[5]
+		a, b = a+w[6]*p[6], b+w[8]*p[6]
+		a, b = a+w[7]*p[7], b+w[9]*p[7]
+		a, b = a+w[8]*p[8], b+w[10]*p[8]
+		a, b = a+w[9]*p[9], b+w[11]*p[9]
+		a, b = a+w[10]*p[10], b+w[12]*p[10]
+		a0, a1 := unpair(a)
+		b0, b1 := unpair(b)
+		y[i], y[i+1], y[i+2], y[i+3] = roundQ12(int64(a0)), roundQ12(int64(a1)), roundQ12(int64(b0)), roundQ12(int64(b1))
 	}
+}
+
+// roundQ12 is scaleQ12 without the overflow flag: (s + 2^11) >> 12
+// saturated to 16 bits (see scaleQ12), which it seldom needs.
+func roundQ12(s int64) int64 {
+	y := (s + 1<<11) >> 12
+	if uint64(y+1<<15) >= 1<<16 {
+		y = min(max(y, minInt16), maxInt16)
+	}
+	return y
 }
 
 // residualTracked is residual for filters with a large Σ|a| (or an a[0]
