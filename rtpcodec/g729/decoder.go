@@ -162,6 +162,10 @@ type Decoder struct {
 	seedCNG  int16     // comfort-noise excitation generator
 	sidSav   int16     // energy of the last good frame (for a lost first SID)
 	shSidSav int16     // its scale
+	// sidSavDue says that sidSav and shSidSav are still to be taken from
+	// the last frame's excitation, exc[excHist-FrameSamples:excHist]: only
+	// a frame that does not renew them can need them, so speech spares it.
+	sidSavDue bool
 	curGain  int16     // smoothed comfort-noise gain
 	sidGain  int16     // gain of the last SID
 	lspSID   [10]int16 // comfort-noise LSPs, Q15
@@ -257,6 +261,9 @@ func (d *Decoder) fill(dst []int16, n int, t FrameType) []int16 {
 
 // decodeFrame runs one frame through the decoder and the post-processing.
 func (d *Decoder) decodeFrame(t FrameType, bits *[SpeechFrameSize]byte, out *[FrameSamples]int16) {
+	if d.sidSavDue && t != FrameSpeech {
+		d.saveSIDEnergy()
+	}
 	var sp speechParams
 	var sid sidParams
 	var ftyp int16
@@ -296,18 +303,9 @@ func (d *Decoder) decodeFrame(t FrameType, bits *[SpeechFrameSize]byte, out *[Fr
 		t0 = d.decodeSpeech(&sp, bfi, parityErr, &az)
 	}
 
-	if !bfi {
-		// Energy of the frame's excitation, kept in case the next SID is
-		// lost: an L_mac chain of squares saturates only at its end.
-		var e int64
-		for _, v := range d.exc[excHist:] {
-			e += v * v
-		}
-		acc := int32(min(e<<1, maxInt32))
-		sh := normL(acc)
-		d.sidSav = round16(lShl(acc, sh))
-		d.shSidSav = sub(16, sh)
-	}
+	// The energy of a good frame's excitation is kept in case the next SID
+	// is lost (sidSavDue).
+	d.sidSavDue = !bfi
 	copy(d.exc[:excHist], d.exc[FrameSamples:])
 	d.pastFtyp = ftyp
 
@@ -315,6 +313,21 @@ func (d *Decoder) decodeFrame(t FrameType, bits *[SpeechFrameSize]byte, out *[Fr
 	d.postFilter(&t0, &az, &pst, ftyp == ftypSpeech)
 	copy(d.synth[:10], d.synth[FrameSamples:])
 	d.hp.filter(&pst, out)
+}
+
+// saveSIDEnergy sets sidSav and shSidSav from the energy of the last
+// frame's excitation, before anything changes it.
+func (d *Decoder) saveSIDEnergy() {
+	// An L_mac chain of squares saturates only at its end.
+	var e int64
+	for _, v := range d.exc[excHist-FrameSamples : excHist] {
+		e += v * v
+	}
+	acc := int32(min(e<<1, maxInt32))
+	sh := normL(acc)
+	d.sidSav = round16(lShl(acc, sh))
+	d.shSidSav = sub(16, sh)
+	d.sidSavDue = false
 }
 
 // postFilter runs the variant's post-filter over the frame's synthesis.
@@ -398,18 +411,27 @@ func (d *Decoder) decodeSpeech(p *speechParams, bfi, parityErr bool, az *[2][11]
 				gc = 0
 			}
 		}
-		// exc = round(L_shl(L_mac(L_mult(exc, gp), cb, gc), 1)): the gains
-		// are not negative, so neither L_mult saturates, and the clamps give
-		// the saturations of L_mac, L_shl and round together.
 		exc := (*[subLen]int64)(d.exc[pos:])
 		gpl, gcl := int64(gp), int64(gc)
 		for i := range subLen {
-			t := (exc[i]*gpl + int64(cb[i])*gcl) << 2
-			exc[i] = (min(max(t, minInt32), maxInt32-0x8000) + 0x8000) >> 16
+			exc[i] = excitation(exc[i], int64(cb[i]), gpl, gcl)
 		}
 		d.synthesizeSubframe(&az[s], s)
 	}
 	return lags
+}
+
+// excitation returns round(L_shl(L_mac(L_mult(v, gp), c, gc), 1)), the
+// excitation sample from the adaptive-codebook sample v and the fixed one
+// c with their gains gp, gc >= 0: neither L_mult saturates, and the
+// saturations of L_mac, L_shl and round together are that of (v·gp + c·gc
+// + 2^13) >> 14 to 16 bits, which it seldom needs.
+func excitation(v, c, gp, gc int64) int64 {
+	e := (v*gp + c*gc + 0x2000) >> 14
+	if uint64(e+1<<15) >= 1<<16 {
+		e = min(max(e, minInt16), maxInt16)
+	}
+	return e
 }
 
 func (d *Decoder) synthesizeFrame(az *[2][11]int16) {

@@ -464,3 +464,17 @@ func TestTiltCompensateMatchesReference(t *testing.T) {
 		require.Equal(t, want, got, "iteration %d, parcor0 %d", iter, parcor0)
 	}
 }
+
+func TestExcitationMatchesReference(t *testing.T) {
+	r, sample := kernelRand(8)
+	for iter := range 200000 {
+		v, c := sample(), sample()
+		gp, gc := int16(r.IntN(1<<15)), int16(r.IntN(1<<15))
+		if iter%3 == 0 {
+			v, c = extreme(r), extreme(r)
+			gp, gc = []int16{0, 1, 16384, maxInt16}[r.IntN(4)], []int16{0, 1, 16384, maxInt16}[r.IntN(4)]
+		}
+		want := round16(lShl(lMac(lMult(v, gp), c, gc), 1))
+		require.Equal(t, int64(want), excitation(int64(v), int64(c), int64(gp), int64(gc)), "v %d c %d gp %d gc %d", v, c, gp, gc)
+	}
+}
