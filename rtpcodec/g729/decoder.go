@@ -158,17 +158,17 @@ type Decoder struct {
 	hp       highPass
 
 	// Annex B
-	pastFtyp int16     // type of the previous frame
-	seedCNG  int16     // comfort-noise excitation generator
-	sidSav   int16     // energy of the last good frame (for a lost first SID)
-	shSidSav int16     // its scale
+	pastFtyp int16 // type of the previous frame
+	seedCNG  int16 // comfort-noise excitation generator
+	sidSav   int16 // energy of the last good frame (for a lost first SID)
+	shSidSav int16 // its scale
 	// sidSavDue says that sidSav and shSidSav are still to be taken from
 	// the last frame's excitation, exc[excHist-FrameSamples:excHist]: only
 	// a frame that does not renew them can need them, so speech spares it.
 	sidSavDue bool
-	curGain  int16     // smoothed comfort-noise gain
-	sidGain  int16     // gain of the last SID
-	lspSID   [10]int16 // comfort-noise LSPs, Q15
+	curGain   int16     // smoothed comfort-noise gain
+	sidGain   int16     // gain of the last SID
+	lspSID    [10]int16 // comfort-noise LSPs, Q15
 }
 
 // NewDecoder returns a decoder in its initial state.
