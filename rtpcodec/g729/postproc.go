@@ -37,9 +37,23 @@ func (f *highPass) filter(in *[FrameSamples]int64, out *[FrameSamples]int16) {
 	i := 0
 	if (h1|h2)&3 == 0 {
 		v1, v2 := h1>>2, h2>>2
+		// Two outputs at a time while neither saturates (which bounds v
+		// within ±2^28 as well), then one at a time.
+		for ; i < FrameSamples-1; i += 2 {
+			xa, xb := in[i], in[i+1]
+			va := highPassStep(v1, v2, xa, x0, x1)
+			vb := highPassStep(va, v1, xb, xa, x0)
+			ya, yb := (va+1<<11)>>12, (vb+1<<11)>>12
+			if uint64(ya+1<<15) >= 1<<16 || uint64(yb+1<<15) >= 1<<16 {
+				break
+			}
+			out[i], out[i+1] = int16(ya), int16(yb)
+			x1, x0 = xa, xb
+			v2, v1 = va, vb
+		}
 		for ; i < FrameSamples; i++ {
 			x := in[i]
-			v := (v1*hp100A1)>>13 + (v2*hp100A2)>>13 + hp100B0*(x-2*x0+x1)
+			v := highPassStep(v1, v2, x, x0, x1)
 			// round(L_shl(L_shl(s, 2), 1)) with s = 2v is (v + 2^11) >> 12
 			// saturated to 16 bits, which only v beyond ±(2^27 - 2^11) needs.
 			y := (v + 1<<11) >> 12
@@ -65,6 +79,12 @@ func (f *highPass) filter(in *[FrameSamples]int64, out *[FrameSamples]int16) {
 		out[i] = int16((min(max(acc<<1, minInt32), maxInt32-0x8000) + 0x8000) >> 16)
 	}
 	f.h1, f.h2, f.x0, f.x1 = h1, h2, x0, x1
+}
+
+// highPassStep returns v for the input x given the previous two v (v1, v2)
+// and inputs (x0, x1), as filter states it.
+func highPassStep(v1, v2, x, x0, x1 int64) int64 {
+	return (v1*hp100A1)>>13 + (v2*hp100A2)>>13 + hp100B0*(x-2*x0+x1)
 }
 
 // highPassExact evaluates the filter's output (before the final doubling)
