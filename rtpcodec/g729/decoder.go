@@ -427,11 +427,7 @@ func (d *Decoder) decodeSpeech(p *speechParams, bfi, parityErr bool, az *[2][11]
 // saturations of L_mac, L_shl and round together are that of (v·gp + c·gc
 // + 2^13) >> 14 to 16 bits, which it seldom needs.
 func excitation(v, c, gp, gc int64) int64 {
-	e := (v*gp + c*gc + 0x2000) >> 14
-	if uint64(e+1<<15) >= 1<<16 {
-		e = min(max(e, minInt16), maxInt16)
-	}
-	return e
+	return clamp16((v*gp + c*gc + 0x2000) >> 14)
 }
 
 func (d *Decoder) synthesizeFrame(az *[2][11]int16) {

@@ -618,11 +618,7 @@ func tiltCompensate(sig *[1 + subLen]int64, out *[subLen]int64, parcor0 int16) {
 	for n := range out {
 		acc := sig[n+1]<<15 + m2*sig[n] + 0x4000
 		t := int64(int16(acc >> 15))
-		y := (t*g2 + 0x4000) >> 15
-		if uint64(y+1<<15) >= 1<<16 {
-			y = min(max(y, minInt16), maxInt16)
-		}
-		out[n] = y
+		out[n] = clamp16((t*g2 + 0x4000) >> 15)
 	}
 }
 
@@ -657,13 +653,10 @@ func gainControl(in, out *[subLen]int64, gain int16) int16 {
 	// addition off the recursion, the loop's critical path. The output is
 	// (gain·out + 2^13) >> 14 saturated to 16 bits, which it seldom needs.
 	gl, k := int64(gain), 0x4000+int64(g0)<<15
-	for i, v := range out {
-		gl = (gl*pstAGC + k) >> 15
-		y := (gl*v + 0x2000) >> 14
-		if uint64(y+1<<15) >= 1<<16 {
-			y = min(max(y, minInt16), maxInt16)
-		}
-		out[i] = y
+	for i := 0; i < subLen; i += 2 {
+		ga := (gl*pstAGC + k) >> 15
+		gl = (ga*pstAGC + k) >> 15
+		out[i], out[i+1] = clamp16((ga*out[i]+0x2000)>>14), clamp16((gl*out[i+1]+0x2000)>>14)
 	}
 	return int16(gl)
 }

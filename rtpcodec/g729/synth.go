@@ -221,11 +221,7 @@ func residual(a *[11]int16, x *[10 + subLen]int64, y *[subLen]int64) {
 // roundQ12 is scaleQ12 without the overflow flag: (s + 2^11) >> 12
 // saturated to 16 bits (see scaleQ12), which it seldom needs.
 func roundQ12(s int64) int64 {
-	y := (s + 1<<11) >> 12
-	if uint64(y+1<<15) >= 1<<16 {
-		y = min(max(y, minInt16), maxInt16)
-	}
-	return y
+	return clamp16((s + 1<<11) >> 12)
 }
 
 // residualTracked is residual for filters with a large Σ|a| (or an a[0]
