@@ -279,7 +279,7 @@ func searchDelay(t0 int16, sig *[pstResLen]int64, up *[7][41]int64) (c ltpChoice
 	// their multiplies as the lanes of a pair (vector.go): xp[n] pairs the
 	// samples x[n], x[n+1] of the delayed signal, and ip[n] pairs in[n],
 	// in[n-1] so that Σ y[n]·ip[n] yields both correlations at once.
-	var den, num [7][2]int32
+	var den, num [14]int32 // [2·phi + offset]
 	denMax := denInt
 	x := (*[45]int64)(sig[b-int(lambda)+1-3:])
 	var xp [44]int64
@@ -295,10 +295,10 @@ func searchDelay(t0 int16, sig *[pstResLen]int64, up *[7][41]int64) (c ltpChoice
 	for phi := range 7 {
 		y := &up[phi]
 		y[subLen] = interpolateLast((*[4]int16)(pstUpShort[phi*4:]), x)
-		phaseSums(y, &ip, &den[phi], &num[phi])
+		phaseSums(y, &ip, (*[2]int32)(den[2*phi:]), (*[2]int32)(num[2*phi:]))
 		// The reference takes the energy of the offset whose end sample
 		// (y[0] or y[40]) is the larger in magnitude: the larger energy.
-		denMax = max(denMax, den[phi][0], den[phi][1])
+		denMax = max(denMax, den[2*phi], den[2*phi+1])
 	}
 	shDen := sub(16, normL(denMax))
 	if shDen <= 0 { // dynamic between subframe and delay line too high
@@ -345,8 +345,8 @@ func searchDelay(t0 int16, sig *[pstResLen]int64, up *[7][41]int64) (c ltpChoice
 // phaseNum returns the numerator of candidate k (2·phi + o) of selectPhase,
 // 0 if negative. (shNum is at most 16: the mask, a no-op, spares Go its
 // handling of shifts by 32 or more.)
-func phaseNum(num *[7][2]int32, k int, shNum int16) int16 {
-	return extractL(max(num[k>>1][k&1]>>(uint(shNum)&31), 0))
+func phaseNum(num *[14]int32, k int, shNum int16) int16 {
+	return extractL(max(num[k]>>(uint(shNum)&31), 0))
 }
 
 // selectPhase returns the candidate k = 2·phi + o of the fractional delays
@@ -354,12 +354,12 @@ func phaseNum(num *[7][2]int32, k int, shNum int16) int16 {
 // with the best sq and den. The outcomes of the comparisons are data, not
 // patterns a branch predictor learns: the loop carries the best through
 // conditional moves.
-func selectPhase(num, den *[7][2]int32, shNum, shDen int16, sqBest int64, denBest int16) (k int, _ int64, _ int16) {
+func selectPhase(num, den *[14]int32, shNum, shDen int16, sqBest int64, denBest int16) (k int, _ int64, _ int16) {
 	k = -1
 	for i := range 14 {
 		n := phaseNum(num, i, shNum)
 		sq := int64(lMult(n, n)) >> 1
-		d := extractL(den[i>>1][i&1] >> (uint(shDen) & 31))
+		d := extractL(den[i] >> (uint(shDen) & 31))
 		better := (sq*int64(denBest))>>15 > (sqBest*int64(d))>>15
 		if better {
 			k = i
