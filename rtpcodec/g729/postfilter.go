@@ -31,11 +31,13 @@ type postFilter struct {
 	res2h [pstHist]int64
 	// scaledh holds res2 justified for the long-term search (the window
 	// scaled() at pos), shifted left by scaledSh bits (right when
-	// negative). The justification changes seldom, so scaled follows res2
-	// and is redone only when it does.
-	scaledh  [pstHist]int64
-	pos      int
-	scaledSh int16
+	// negative), from scaledFrom on. The justification changes seldom, so
+	// scaled follows res2 and is redone only when it does, and only as far
+	// back as a search reads.
+	scaledh    [pstHist]int64
+	pos        int
+	scaledFrom int
+	scaledSh   int16
 	// up receives the signals interpolated at the seven fractional phases
 	// (kept here so that it is not cleared on every subframe).
 	up [7][41]int64
@@ -63,6 +65,7 @@ func (pf *postFilter) advance() {
 	if pf.pos+pstResLen > pstHist {
 		copy(pf.res2h[:pstMemRes], pf.res2h[pf.pos:])
 		copy(pf.scaledh[:pstMemRes], pf.scaledh[pf.pos:])
+		pf.scaledFrom = max(pf.scaledFrom-pf.pos, 0)
 		pf.pos = 0
 	}
 }
@@ -158,9 +161,17 @@ func (pf *postFilter) longTerm(t0 int16, out *[subLen]int64) (vo int16) {
 	// sh is the right shift of the reference.
 	sh := sub(3, normS(int16(min(m, maxInt16))))
 	sig := pf.scaled()
+	// The search and the long interpolation read sig from b - t0 - 9 on
+	// (the delays searched are at most t0 + 2, the long filter reaches 15
+	// samples behind and 8 ahead of its delay).
+	from := pstMemRes - int(t0) - 9
 	if -sh != pf.scaledSh {
 		pf.scaledSh = -sh
-		justify(sig[:], res2[:], pf.scaledSh)
+		justify(sig[from:], res2[from:], pf.scaledSh)
+		pf.scaledFrom = pf.pos + from
+	} else if to := pf.scaledFrom - pf.pos; from < to {
+		justify(sig[from:to], res2[from:to], pf.scaledSh)
+		pf.scaledFrom = pf.pos + from
 	}
 	up := &pf.up
 	c := searchDelay(t0, sig, up)
