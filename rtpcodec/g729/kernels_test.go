@@ -413,7 +413,7 @@ func TestGainControlMatchesReference(t *testing.T) {
 			gain = []int16{0, 16384, maxInt16, 32358}[r.IntN(4)]
 		}
 		want := refScaleSt(ins, outs, gain)
-		got := gainControl(&in, &out, gain)
+		got := gainControl(&in, &out, absSum(&out), gain)
 		require.Equal(t, want, got, "iteration %d: gain", iter)
 		for i, w := range outs {
 			require.Equal(t, int64(w), out[i], "iteration %d, sample %d", iter, i)
@@ -460,8 +460,9 @@ func TestTiltCompensateMatchesReference(t *testing.T) {
 		}
 		var want, got [subLen]int64
 		refTiltCompensate(&sig, &want, parcor0)
-		tiltCompensate(&sig, &got, parcor0)
+		sum := tiltCompensate(&sig, &got, parcor0)
 		require.Equal(t, want, got, "iteration %d, parcor0 %d", iter, parcor0)
+		require.Equal(t, absSum(&want), sum, "iteration %d, parcor0 %d: Σ|out|", iter, parcor0)
 	}
 }
 

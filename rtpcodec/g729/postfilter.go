@@ -106,8 +106,8 @@ func (pf *postFilter) filter(t0 int16, synth *[10 + subLen]int64, az *[11]int16,
 	copy(st[:10], pf.memStp[:])
 	syn1.run(&ltp, &st, subLen)
 	copy(pf.memStp[:], st[subLen:])
-	tiltCompensate((*[1 + subLen]int64)(st[9:]), out, parcor0)
-	pf.gainPrec = gainControl((*[subLen]int64)(synth[10:]), out, pf.gainPrec)
+	outAbs := tiltCompensate((*[1 + subLen]int64)(st[9:]), out, parcor0)
+	pf.gainPrec = gainControl((*[subLen]int64)(synth[10:]), out, outAbs, pf.gainPrec)
 	pf.advance()
 	return vo
 }
@@ -606,8 +606,10 @@ func shortTermGain(ap2 *[11]int16, syn1 *synthFilter, sig *[subLen]int64) (parco
 }
 
 // tiltCompensate filters sig (sig[0] is the previous sample) through
-// (1 + μ z⁻¹)/(1 - |μ|) into out, with μ = γ3·parcor0.
-func tiltCompensate(sig *[1 + subLen]int64, out *[subLen]int64, parcor0 int16) {
+// (1 + μ z⁻¹)/(1 - |μ|) into out, with μ = γ3·parcor0. It returns
+// Σ|out[n]| (40 samples cannot saturate it), which the gain control takes
+// next.
+func tiltCompensate(sig *[1 + subLen]int64, out *[subLen]int64, parcor0 int16) (outAbs int32) {
 	var mu, fact int16
 	var shFact1 uint
 	if parcor0 > 0 {
@@ -626,22 +628,27 @@ func tiltCompensate(sig *[1 + subLen]int64, out *[subLen]int64, parcor0 int16) {
 	// being 2^(shFact1-1)), is (t·g2 + 2^14) >> 15 with g2 = 2·ga <<
 	// (15-shFact1) for both shifts; its saturation is seldom needed.
 	g2 := 2 * ga << (15 - shFact1)
+	var sum int64
 	for n := range out {
 		acc := sig[n+1]<<15 + m2*sig[n] + 0x4000
 		t := int64(int16(acc >> 15))
-		out[n] = clamp16((t*g2 + 0x4000) >> 15)
+		y := clamp16((t*g2 + 0x4000) >> 15)
+		out[n] = y
+		sum += max(y, -y)
 	}
+	return int32(sum)
 }
 
 // gainControl scales out so that its gain follows that of in, smoothed
-// from one sample to the next; it returns the last gain.
-func gainControl(in, out *[subLen]int64, gain int16) int16 {
+// from one sample to the next; it returns the last gain. outAbs is
+// Σ|out[n]|.
+func gainControl(in, out *[subLen]int64, outAbs int32, gain int16) int16 {
 	acc := absSum(in)
 	var g0 int16
 	if acc != 0 {
 		scIn := normL(acc)
 		gIn := extractH(lShl(acc, scIn))
-		acc = absSum(out)
+		acc = outAbs
 		if acc == 0 {
 			return 0
 		}
