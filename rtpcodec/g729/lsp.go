@@ -229,5 +229,8 @@ func lspPoly(lsp *[10]int16, first int, f *[6]int32) {
 	g3 += g1 - m(g2, q)
 	g2 += g0 - m(g1, q)
 	g1 -= q << 10
-	*f = [6]int32{g0, int32(g1), int32(g2), int32(g3), int32(g4), int32(g5)}
+	// (Element by element: a composite literal would be built on the stack
+	// and copied in 16-byte moves, which cannot be forwarded from the
+	// stores that built it.)
+	f[0], f[1], f[2], f[3], f[4], f[5] = g0, int32(g1), int32(g2), int32(g3), int32(g4), int32(g5)
 }

@@ -115,7 +115,7 @@ func adaptiveVector(exc []int64, pos int, t0, frac int16) {
 	// (The bound j < subLen-3 proves j <= 36 to Go: no bounds checks.)
 	for j := 0; j < subLen-3; j += 4 {
 		w := (*[23]int64)(win[j : j+23])
-		var v [4]int64
+		var v0, v1, v2, v3 int64
 		if plain {
 			t := taps
 			a, b := int64(rnd), int64(rnd)
@@ -140,15 +140,18 @@ func adaptiveVector(exc []int64, pos int, t0, frac int16) {
 			a, b = a+w[18]*t[18], b+w[20]*t[18]
 			a, b = a+w[19]*t[19], b+w[21]*t[19]
 			a, b = a+w[20]*t[20], b+w[22]*t[20]
-			v = [4]int64{int64(int32(uint32(a)^pairBias)) >> 15, a >> 47, int64(int32(uint32(b)^pairBias)) >> 15, b >> 47}
+			v0, v1 = int64(int32(uint32(a)^pairBias))>>15, a>>47
+			v2, v3 = int64(int32(uint32(b)^pairBias))>>15, b>>47
 		} else {
 			t := &adaptiveTaps[frac]
-			for k := range v {
-				v[k] = adaptiveExact(t, (*[20]int64)(w[k:]))
-			}
+			v0, v1 = adaptiveExact(t, (*[20]int64)(w[0:])), adaptiveExact(t, (*[20]int64)(w[1:]))
+			v2, v3 = adaptiveExact(t, (*[20]int64)(w[2:])), adaptiveExact(t, (*[20]int64)(w[3:]))
 		}
-		*(*[4]int64)(out[j:]) = v
-		if feedback && (max(v[0], v[1], v[2], v[3]) > limit || -min(v[0], v[1], v[2], v[3]) > limit) {
+		// (Sample by sample: an array would be built on the stack and
+		// copied in 16-byte moves, which cannot be forwarded from the
+		// 8-byte stores that built it.)
+		out[j], out[j+1], out[j+2], out[j+3] = v0, v1, v2, v3
+		if feedback && (max(v0, v1, v2, v3) > limit || -min(v0, v1, v2, v3) > limit) {
 			plain = false
 		}
 	}

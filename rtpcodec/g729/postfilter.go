@@ -444,8 +444,8 @@ func phaseSums(y *[41]int64, ip *[subLen + 1]int64, den, num *[2]int32) {
 	cc += y[subLen] * ip[subLen]
 	e -= y[0] * y[0] // y[1..39], common to both offsets
 	c0, c1 := unpair(cc)
-	*den = [2]int32{int32((e + y[0]*y[0]) << 1), int32((e + y[subLen]*y[subLen]) << 1)}
-	*num = [2]int32{c0 << 1, c1 << 1}
+	den[0], den[1] = int32((e+y[0]*y[0])<<1), int32((e+y[subLen]*y[subLen])<<1)
+	num[0], num[1] = c0<<1, c1<<1
 }
 
 // phaseSums40 returns Σ y[n]² and pairBias + Σ y[n]·ip[n] over n = 0..39

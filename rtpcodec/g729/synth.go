@@ -47,13 +47,18 @@ type synthFilter struct {
 // that does not fit (its sum leaves the window lo..hi): an output beyond
 // limit, or one that saturates.
 func (f *synthFilter) init(a *[11]int16) {
+	// (Element by element: a composite literal would be built on the stack
+	// and copied in 16-byte moves, which the loads that follow cannot be
+	// forwarded from.)
 	c := &f.c
-	*c = [11]int64{int64(a[0]), int64(a[1]), int64(a[2]), int64(a[3]), int64(a[4]), int64(a[5]),
-		int64(a[6]), int64(a[7]), int64(a[8]), int64(a[9]), int64(a[10])}
-	abs := func(v int64) int64 { return max(v, -v) }
-	sumA := abs(c[1]) + abs(c[2]) + abs(c[3]) + abs(c[4]) + abs(c[5]) +
-		abs(c[6]) + abs(c[7]) + abs(c[8]) + abs(c[9]) + abs(c[10]) // Σ|a[1..10]|
-	a0 := abs(c[0])
+	sumA := int64(0) // Σ|a[1..10]|
+	for j := 1; j <= 10; j++ {
+		v := int64(a[j])
+		c[j] = v
+		sumA += max(v, -v)
+	}
+	c[0] = int64(a[0])
+	a0 := max(c[0], -c[0])
 	f.limit = maxInt16
 	lo, hi := int64(-1<<27), int64(1<<27-1<<11) // the outputs that do not saturate
 	f.big = a0+sumA > maxInt16
@@ -70,8 +75,12 @@ func (f *synthFilter) init(a *[11]int16) {
 	// not saturate) start the accumulator. The rounding is read from p[0]
 	// rather than written as a constant, which Go would move to the end of
 	// the sum, onto the recursion.
-	pr := func(j int) int64 { return c[j]<<32 + c[j+1] } // pair(a[j+1], a[j])
-	f.p = [11]int64{pairBias + 1<<11<<32 + 1<<11, pr(1), pr(2), pr(3), pr(4), pr(5), pr(6), pr(7), pr(8), pr(9), c[10] << 32}
+	p := &f.p
+	p[0] = pairBias + 1<<11<<32 + 1<<11
+	for j := 1; j < 10; j++ {
+		p[j] = c[j]<<32 + c[j+1] // pair(a[j+1], a[j])
+	}
+	p[10] = c[10] << 32
 }
 
 // run filters x[:n] into buf[10:10+n] as synthesize does.
