@@ -3,6 +3,7 @@ package g729
 import (
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // Stream constants.
@@ -204,9 +205,20 @@ func (d *Decoder) Reset() {
 
 // DecodeFrame decodes one frame and appends its 80 samples to dst.
 func (d *Decoder) DecodeFrame(dst []int16, f *Frame) []int16 {
-	var out [FrameSamples]int16
-	d.decodeFrame(f.Type, &f.Bits, &out)
-	return append(dst, out[:]...)
+	dst, out := extend(dst)
+	d.decodeFrame(f.Type, &f.Bits, out)
+	return dst
+}
+
+// extend returns dst extended by a frame, and that frame's samples, for
+// the decoder to write in place. (Appending a frame decoded into an array
+// would copy it in wide moves right after its 16-bit stores, which the
+// processor cannot forward to them.)
+func extend(dst []int16) ([]int16, *[FrameSamples]int16) {
+	dst = slices.Grow(dst, FrameSamples)
+	n := len(dst)
+	dst = dst[:n+FrameSamples]
+	return dst, (*[FrameSamples]int16)(dst[n:])
 }
 
 // Decode decodes one RTP payload (RFC 3551 §4.5.6) and appends 80 samples
@@ -215,21 +227,22 @@ func (d *Decoder) DecodeFrame(dst []int16, f *Frame) []int16 {
 // as far as its whole speech frames go and ErrPayloadSize is returned. The
 // payload is not retained.
 func (d *Decoder) Decode(dst []int16, payload []byte) ([]int16, error) {
-	var out [FrameSamples]int16
+	var out *[FrameSamples]int16
 	var bits [SpeechFrameSize]byte
 	for len(payload) >= SpeechFrameSize {
 		copy(bits[:], payload)
 		payload = payload[SpeechFrameSize:]
-		d.decodeFrame(FrameSpeech, &bits, &out)
-		dst = append(dst, out[:]...)
+		dst, out = extend(dst)
+		d.decodeFrame(FrameSpeech, &bits, out)
 	}
 	switch len(payload) {
 	case 0:
 		return dst, nil
 	case SIDFrameSize:
 		bits = [SpeechFrameSize]byte{payload[0], payload[1]}
-		d.decodeFrame(FrameSID, &bits, &out)
-		return append(dst, out[:]...), nil
+		dst, out = extend(dst)
+		d.decodeFrame(FrameSID, &bits, out)
+		return dst, nil
 	}
 	return dst, fmt.Errorf("%w (%d bytes left over)", ErrPayloadSize, len(payload))
 }
@@ -248,13 +261,16 @@ func (d *Decoder) Untransmitted(dst []int16, n int) []int16 {
 }
 
 func (d *Decoder) fill(dst []int16, n int, t FrameType) []int16 {
-	var out [FrameSamples]int16
 	var none [SpeechFrameSize]byte
-	for n > 0 {
+	for ; n >= FrameSamples; n -= FrameSamples {
+		var out *[FrameSamples]int16
+		dst, out = extend(dst)
+		d.decodeFrame(t, &none, out)
+	}
+	if n > 0 {
+		var out [FrameSamples]int16
 		d.decodeFrame(t, &none, &out)
-		k := min(n, FrameSamples)
-		dst = append(dst, out[:k]...)
-		n -= k
+		dst = append(dst, out[:n]...)
 	}
 	return dst
 }

@@ -105,7 +105,7 @@ func (pf *postFilter) filter(t0 int16, synth *[10 + subLen]int64, az *[11]int16,
 	var st [10 + subLen]int64
 	copy(st[:10], pf.memStp[:])
 	syn1.run(&ltp, &st, subLen)
-	copy(pf.memStp[:], st[subLen:])
+	copyFresh(pf.memStp[:], st[subLen:])
 	outAbs := tiltCompensate((*[1 + subLen]int64)(st[9:]), out, parcor0)
 	pf.gainPrec = gainControl((*[subLen]int64)(synth[10:]), out, outAbs, pf.gainPrec)
 	pf.advance()

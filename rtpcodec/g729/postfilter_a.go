@@ -64,8 +64,8 @@ func (pf *postFilterA) filter(t0 int16, synth *[10 + subLen]int64, az *[11]int16
 	var st [10 + subLen]int64
 	copy(st[:10], pf.memStp[:])
 	syn4.run(&sig, &st, subLen)
-	copy(pf.memStp[:], st[subLen:])
-	*out = *(*[subLen]int64)(st[10:])
+	copyFresh(pf.memStp[:], st[subLen:])
+	copyFresh(out[:], st[10:])
 	pf.pastGain = gainControlA((*[subLen]int64)(synth[10:]), out, pf.pastGain)
 	copy(pf.res2[:pitMax], pf.res2[subLen:])
 	copy(pf.scaled[:pitMax], pf.scaled[subLen:])

@@ -50,6 +50,15 @@ func energy40(acc int32, x *[subLen]int64) int32 {
 	return int32(min(int64(acc)+(s0+s1)<<1, maxInt32))
 }
 
+// copyFresh copies src to dst sample by sample. Samples just written are
+// copied so: copy would move them in wider loads, which the processor
+// cannot forward from the narrower stores still on their way to memory.
+func copyFresh(dst, src []int64) {
+	for i := range min(len(dst), len(src)) {
+		dst[i] = src[i]
+	}
+}
+
 // peak returns the largest magnitude in x. (Each four samples are reduced
 // by a tree before they meet the running extremes, which keeps the chain of
 // conditional moves that the loop carries short.)
