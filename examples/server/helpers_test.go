@@ -13,13 +13,16 @@ import (
 	"net/http/cookiejar"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/f0fce437/callrec/adapters/appws"
 	"github.com/f0fce437/callrec/adapters/auth"
 	"github.com/f0fce437/callrec/rtpcodec/callgen"
 )
@@ -42,25 +45,44 @@ type testServer struct {
 	stdout *bytes.Buffer
 }
 
-// writeUsers writes a users file: admin, alice (devices alice-phone) and
-// bob, each with password "<name>-pw".
-func writeUsers(t *testing.T, dir string) string {
+// writeUsers writes a users file: admin, alice (group sales, device
+// alice-phone) and bob (device bob-phone), each with password "<name>-pw",
+// leaving out the users named in except.
+func writeUsers(t *testing.T, dir string, except ...string) string {
 	t.Helper()
 	hash := func(pw string) string {
 		h, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.MinCost)
 		require.NoError(t, err)
 		return string(h)
 	}
-	doc := map[string]any{"users": []map[string]any{
+	var users []map[string]any
+	for _, u := range []map[string]any{
 		{"name": "admin", "display_name": "The Admin", "role": "admin", "password_bcrypt": hash("admin-pw")},
 		{"name": "alice", "display_name": "Alice <A>", "role": "user", "password_bcrypt": hash("alice-pw"), "groups": []string{"sales"}, "devices": []string{"alice-phone"}},
 		{"name": "bob", "display_name": "Bob B", "role": "user", "password_bcrypt": hash("bob-pw"), "devices": []string{"bob-phone"}},
-	}}
-	data, err := json.Marshal(doc)
+	} {
+		if !slices.Contains(except, u["name"].(string)) {
+			users = append(users, u)
+		}
+	}
+	data, err := json.Marshal(map[string]any{"users": users})
 	require.NoError(t, err)
 	path := filepath.Join(dir, "users.json")
 	require.NoError(t, os.WriteFile(path, data, 0o600))
 	return path
+}
+
+// addUser adds user to the users file at path.
+func addUser(t *testing.T, path string, user map[string]any) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var doc map[string][]map[string]any
+	require.NoError(t, json.Unmarshal(data, &doc))
+	doc["users"] = append(doc["users"], user)
+	data, err = json.Marshal(doc)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, data, 0o600))
 }
 
 // startServer runs Main with args (plus -listen and -data) until the test
@@ -243,4 +265,38 @@ func waitFor(t *testing.T, what string, timeout time.Duration, cond func() bool)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// appLogin logs in over the AppWebsocket at <base>/ as the PBX would sign
+// it for app, sip and dn, and returns the AppLoginResult.
+func appLogin(t *testing.T, ts *testServer, app, sip, dn string) map[string]any {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	ws, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(ts.base, "http")+"/", nil)
+	require.NoError(t, err)
+	defer ws.CloseNow()
+	send := func(v string) map[string]any {
+		require.NoError(t, ws.Write(ctx, websocket.MessageText, []byte(v)))
+		_, data, err := ws.Read(ctx)
+		require.NoError(t, err)
+		var m map[string]any
+		require.NoError(t, json.Unmarshal(data, &m))
+		return m
+	}
+	ch := send(`{"mt":"AppChallenge"}`)["challenge"].(string)
+	info := `{"appobj":"recordings","cn":"` + dn + `"}`
+	const guid = "0123456789abcdef0123456789abcdef"
+	digest := appws.Digest(app, "example.com", sip, guid, dn, info, true, ch, testAppPass)
+	return send(`{"mt":"AppLogin","app":"` + app + `","domain":"example.com","sip":"` + sip + `","guid":"` + guid +
+		`","dn":"` + dn + `","digest":"` + digest + `","info":` + info + `}`)
+}
+
+// sessionFor is a client with the session an AppLogin's ticket gives.
+func sessionFor(t *testing.T, ts *testServer, login map[string]any) *client {
+	t.Helper()
+	require.Equal(t, true, login["ok"], "%v", login)
+	c := newClient(t, ts.URL())
+	c.json(http.MethodPost, "/api/v1/session", map[string]string{"ticket": login["ticket"].(string)}, http.StatusOK)
+	return c
 }

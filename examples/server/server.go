@@ -44,7 +44,8 @@ type Main struct {
 
 	tracing  *recordings.Tracing
 	users    atomic.Pointer[userSet]
-	pbxUsers pbxUsers // users known only from AppLogin
+	pbxUsers *pbxUsers  // users known only from AppLogin
+	usersMu  sync.Mutex // serialises changes of the users (reload, AppLogin)
 
 	db       *sqlite.DB
 	svc      *recordings.Service
@@ -60,7 +61,9 @@ type Main struct {
 	addr    atomic.Value // string: the address listened on
 	started chan struct{}
 	ready   atomic.Bool
-	wg      sync.WaitGroup
+	wg      sync.WaitGroup     // the goroutines Close waits for
+	bgCtx   context.Context    // of background work; ends in Close
+	bgStop  context.CancelFunc // ends bgCtx
 }
 
 // NewMain returns a Main with the default configuration.
@@ -175,6 +178,9 @@ func (m *Main) Run(ctx context.Context) error {
 // start) and closes the database.
 func (m *Main) Close() error {
 	var errs []error
+	if m.bgStop != nil {
+		m.bgStop()
+	}
 	if m.arrivals != nil {
 		close(m.arrivals)
 		m.arrivals = nil
@@ -196,7 +202,12 @@ func (m *Main) open(ctx context.Context) error {
 		return err
 	}
 	m.tracing = recordings.NewTracing(m.Logger.Handler())
+	m.bgCtx, m.bgStop = context.WithCancel(context.WithoutCancel(ctx))
 	if err := m.firstStart(); err != nil {
+		return err
+	}
+	m.pbxUsers = newPBXUsers(filepath.Join(c.Data, "pbx-users.json"))
+	if err := m.pbxUsers.load(); err != nil {
 		return err
 	}
 	if err := m.loadUsers(); err != nil {
@@ -258,6 +269,16 @@ func (m *Main) open(ctx context.Context) error {
 		return err
 	}
 	return m.refreshDigest(ctx)
+}
+
+// background runs fn in a goroutine that Close ends (through fn's
+// context) and waits for.
+func (m *Main) background(fn func(ctx context.Context)) {
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		fn(m.bgCtx)
+	}()
 }
 
 // seedSettings applies the flags that seed settings, while those are unset.

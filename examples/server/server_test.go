@@ -3,8 +3,6 @@ package main
 import (
 	"archive/zip"
 	"bytes"
-	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -13,11 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/coder/websocket"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/f0fce437/callrec/adapters/appws"
 )
 
 const testConf = "f9e5956e47d460010630009033302ab1"
@@ -292,25 +287,8 @@ func TestEndToEnd(t *testing.T) {
 		}
 	})
 	t.Run("AppLogin gives a session", func(t *testing.T) {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		ws, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(ts.base, "http")+"/", nil)
-		require.NoError(t, err)
-		defer ws.CloseNow()
-		send := func(v string) map[string]any {
-			require.NoError(t, ws.Write(ctx, websocket.MessageText, []byte(v)))
-			_, data, err := ws.Read(ctx)
-			require.NoError(t, err)
-			var m map[string]any
-			require.NoError(t, json.Unmarshal(data, &m))
-			return m
-		}
-		ch := send(`{"mt":"AppChallenge"}`)["challenge"].(string)
-		info := `{"appobj":"recordings","cn":"Dave <D>"}`
-		digest := appws.Digest(userApp, "example.com", "dave", "0123456789abcdef0123456789abcdef", "Dave D", info, true, ch, testAppPass)
-		res := send(`{"mt":"AppLogin","app":"` + userApp + `","domain":"example.com","sip":"dave","guid":"0123456789abcdef0123456789abcdef","dn":"Dave D","digest":"` + digest + `","info":` + info + `}`)
+		res := appLogin(t, ts, userApp, "dave", "Dave D")
 		require.Equal(t, true, res["ok"], "%v", res)
-
 		dave := newClient(t, ts.URL())
 		me := dave.json(http.MethodPost, "/api/v1/session", map[string]string{"ticket": res["ticket"].(string)}, http.StatusOK)
 		assert.Equal(t, map[string]any{"name": "dave", "display_name": "Dave D", "role": "user"}, me)
