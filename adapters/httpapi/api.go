@@ -52,10 +52,6 @@ type Config struct {
 	// License returns the licensing status view (GET /api/v1/license, for
 	// admins); nil answers not_found.
 	License func(ctx context.Context) (any, error)
-	// SettingsChanged is called after an admin changed settings, with the
-	// update and the settings now in force (the server applies licence
-	// count, group name and WebDAV credentials there). An error is logged.
-	SettingsChanged func(ctx context.Context, u recordings.SettingsUpdate, now recordings.Settings) error
 	// Attempts limits failed password checks per client address and per
 	// user name; nil: no limit.
 	Attempts Attempts

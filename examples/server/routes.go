@@ -89,7 +89,7 @@ func (m *Main) routes() (http.Handler, error) {
 
 	// The REST API.
 	api := httpapi.New(httpapi.Config{
-		Service:  m.svc,
+		Service:  apiService{Service: m.svc, digest: m.digest},
 		Sessions: m.sessions,
 		CheckPassword: func(_ context.Context, name, password string) (httpapi.Identity, bool, error) {
 			u, ok := m.users.Load().file.Authenticate(name, password)
@@ -98,12 +98,11 @@ func (m *Main) routes() (http.Handler, error) {
 			}
 			return httpapi.Identity{Name: u.Name, DisplayName: u.DisplayName, Role: recordings.Role(u.Role)}, true, nil
 		},
-		DisplayName:     m.displayName,
-		CallRecords:     m.callRecords,
-		License:         func(context.Context) (any, error) { return m.gate.Status(m.now(), 100) },
-		SettingsChanged: m.settingsChanged,
-		Attempts:        m.limiter,
-		Logger:          uiLog,
+		DisplayName: m.displayName,
+		CallRecords: m.callRecords,
+		License:     func(context.Context) (any, error) { return m.gate.Status(m.now(), 100) },
+		Attempts:    m.limiter,
+		Logger:      uiLog,
 	})
 	mux.Handle("/api/v1/", api)
 

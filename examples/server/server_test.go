@@ -250,11 +250,34 @@ func TestEndToEnd(t *testing.T) {
 		assert.Equal(t, "invalid", bad["error"].(map[string]any)["code"])
 		alice.json(http.MethodGet, "/api/v1/settings", nil, http.StatusForbidden)
 	})
-	t.Run("new WebDAV password works for Digest", func(t *testing.T) {
+	t.Run("new WebDAV password works for Digest, the old one does not", func(t *testing.T) {
 		admin.json(http.MethodPut, "/api/v1/settings", map[string]any{"webdav_password": "rotated"}, http.StatusOK)
 		res := digestPUT(t, ts.base+"/Files/"+testConf+"-009033302ab1-12--bob-phone.pcap", pcap, testWebDAVUser, "rotated")
 		res.Body.Close()
 		assert.Equal(t, http.StatusCreated, res.StatusCode)
+		res = digestPUT(t, ts.base+"/Files/"+testConf+"-009033302ab1-13.pcap", pcap, testWebDAVUser, testWebDAVPass)
+		res.Body.Close()
+		assert.Equal(t, http.StatusUnauthorized, res.StatusCode)
+	})
+	t.Run("a new WebDAV user needs the password too", func(t *testing.T) {
+		bad := admin.json(http.MethodPut, "/api/v1/settings", map[string]any{"webdav_user": "recorder"}, http.StatusBadRequest)
+		assert.Equal(t, "invalid", bad["error"].(map[string]any)["code"])
+		admin.json(http.MethodPut, "/api/v1/settings", map[string]any{"webdav_user": testWebDAVUser}, http.StatusOK) // unchanged
+		admin.json(http.MethodPut, "/api/v1/settings", map[string]any{"webdav_user": "recorder", "webdav_password": "pw2"}, http.StatusOK)
+		for _, tc := range []struct {
+			user, password string
+			want           int
+		}{{testWebDAVUser, "rotated", http.StatusUnauthorized}, {"recorder", "pw2", http.StatusCreated}} {
+			res := digestPUT(t, ts.base+"/Files/"+testConf+"-009033302ab1-14.pcap", pcap, tc.user, tc.password)
+			res.Body.Close()
+			assert.Equal(t, tc.want, res.StatusCode, "Digest as %s", tc.user)
+			req := mustRequest(t, http.MethodPut, ts.base+"/Files/"+testConf+"-009033302ab1-15.pcap", bytes.NewReader(pcap))
+			req.SetBasicAuth(tc.user, tc.password)
+			res, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			res.Body.Close()
+			assert.Equal(t, tc.want, res.StatusCode, "Basic as %s", tc.user)
+		}
 	})
 	t.Run("licence status", func(t *testing.T) {
 		lic := admin.json(http.MethodGet, "/api/v1/license", nil, http.StatusOK)
@@ -273,7 +296,7 @@ func TestEndToEnd(t *testing.T) {
 		require.NoError(t, err)
 		body, _ := io.ReadAll(res.Body)
 		res.Body.Close()
-		for _, m := range []string{`callrec_uploads_total{code="201"}`, "callrec_upload_bytes_total", "callrec_conversions_total", "callrec_conversion_queue_depth", "callrec_recordings_stored_total 2", "callrec_recordings_refused_total 1", `callrec_cdr_requests_total{code="200"}`} {
+		for _, m := range []string{`callrec_uploads_total{code="201"}`, "callrec_upload_bytes_total", "callrec_conversions_total", "callrec_conversion_queue_depth", "callrec_recordings_stored_total 4", "callrec_recordings_refused_total 1", `callrec_cdr_requests_total{code="200"}`} {
 			assert.Contains(t, string(body), m)
 		}
 	})
