@@ -16,8 +16,9 @@
 //	GET    /api/v1/settings, PUT
 //	GET    /api/v1/license
 //
-// and the session routes the apps use:
+// and the routes the apps use besides:
 //
+//	GET    /api/v1/status   {"pbx_name_missing"}  any user: the apps' banner
 //	POST   /api/v1/login    {"name","password"}   a local user of the users file
 //	POST   /api/v1/session  {"ticket"}            the ticket of an innovaphone AppLogin
 //	POST   /api/v1/logout

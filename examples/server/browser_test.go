@@ -180,6 +180,7 @@ func TestBrowser(t *testing.T) {
 		who, err := chromedp.Run(ctx, chromedp.TextContent(css("#who")))
 		require.NoError(t, err)
 		assert.Equal(t, "Alice <A>", who, "names are shown as text, not HTML")
+		run(t, ctx, poll(`!document.getElementById('banner').hidden && document.getElementById('banner').textContent.includes('PBX name missing')`))
 	})
 	t.Run("the uploaded pcap appears, and only alice's", func(t *testing.T) {
 		owners, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](

@@ -101,8 +101,12 @@ func (m *Main) routes() (http.Handler, error) {
 		DisplayName: m.displayName,
 		CallRecords: m.callRecords,
 		License:     func(context.Context) (any, error) { return m.gate.Status(m.now(), 100) },
-		Attempts:    m.limiter,
-		Logger:      uiLog,
+		PBXNameMissing: func(ctx context.Context) (bool, error) {
+			s, err := m.svc.Settings(ctx, recordings.SystemActor())
+			return s.PBXNameMissing(), err
+		},
+		Attempts: m.limiter,
+		Logger:   uiLog,
 	})
 	mux.Handle("/api/v1/", api)
 

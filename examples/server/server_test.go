@@ -241,6 +241,7 @@ func TestEndToEnd(t *testing.T) {
 		assert.Equal(t, float64(5), s["licenses"])
 		assert.Equal(t, testWebDAVUser, s["webdav_user"])
 		assert.NotContains(t, s, "webdav_password")
+		assert.Equal(t, map[string]any{"pbx_name_missing": true}, alice.json(http.MethodGet, "/api/v1/status", nil, http.StatusOK))
 		s = admin.json(http.MethodPut, "/api/v1/settings", map[string]any{"retention_days": 30, "pbx_name": "pbx1",
 			"trace_levels": map[string]string{"Converting": "debug"}}, http.StatusOK)
 		assert.Equal(t, float64(30), s["retention_days"])
@@ -249,6 +250,7 @@ func TestEndToEnd(t *testing.T) {
 		bad := admin.json(http.MethodPut, "/api/v1/settings", map[string]any{"retention_days": 20000}, http.StatusBadRequest)
 		assert.Equal(t, "invalid", bad["error"].(map[string]any)["code"])
 		alice.json(http.MethodGet, "/api/v1/settings", nil, http.StatusForbidden)
+		assert.Equal(t, map[string]any{"pbx_name_missing": false}, alice.json(http.MethodGet, "/api/v1/status", nil, http.StatusOK))
 	})
 	t.Run("new WebDAV password works for Digest, the old one does not", func(t *testing.T) {
 		admin.json(http.MethodPut, "/api/v1/settings", map[string]any{"webdav_password": "rotated"}, http.StatusOK)
