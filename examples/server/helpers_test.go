@@ -89,7 +89,14 @@ func addUser(t *testing.T, path string, user map[string]any) {
 // ends.
 func startServer(t *testing.T, dataDir string, args ...string) *testServer {
 	t.Helper()
+	return startServerWith(t, dataDir, func(*Main) {}, args...)
+}
+
+// startServerWith is startServer with set changing Main before it runs.
+func startServerWith(t *testing.T, dataDir string, set func(*Main), args ...string) *testServer {
+	t.Helper()
 	m := NewMain()
+	set(m)
 	all := append([]string{"-listen", "127.0.0.1:0", "-data", dataDir}, args...)
 	require.NoError(t, m.ParseFlags(all, func(string) (string, bool) { return "", false }))
 	out := &bytes.Buffer{}

@@ -21,10 +21,6 @@ const (
 	adminApp = "innovaphone-recordingsadmin"
 )
 
-// bodyIdleTimeout cuts off a request (an upload streaming during a call)
-// whose body sends nothing for that long.
-const bodyIdleTimeout = 2 * time.Minute
-
 // routes builds the server's handler:
 //
 //	<base>/Files/...   WebDAV PUT of recordings (Basic or Digest: the WebDAV credentials)
@@ -123,7 +119,7 @@ func (m *Main) routes() (http.Handler, error) {
 	}
 	// Every request body may trickle for the length of a call, but not
 	// stall: the read deadline moves with each read.
-	return idleTimeout(bodyIdleTimeout, mux), nil
+	return idleTimeout(m.BodyIdleTimeout, mux), nil
 }
 
 // readyz answers 200 while the server serves and its database answers.

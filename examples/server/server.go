@@ -39,6 +39,10 @@ type Main struct {
 	// when Run's context ends (default 30 s); the rest are cut off and
 	// kept as partial recordings.
 	ShutdownTimeout time.Duration
+	// BodyIdleTimeout cuts off a request whose body sends nothing for that
+	// long (default 2 minutes). It is an idle timeout, not a total one: an
+	// upload streams for the length of the call.
+	BodyIdleTimeout time.Duration
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 
@@ -117,6 +121,9 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	if m.ShutdownTimeout <= 0 {
 		m.ShutdownTimeout = 30 * time.Second
+	}
+	if m.BodyIdleTimeout <= 0 {
+		m.BodyIdleTimeout = 2 * time.Minute
 	}
 	if m.Now == nil {
 		m.Now = time.Now
