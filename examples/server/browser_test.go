@@ -193,11 +193,25 @@ func TestBrowser(t *testing.T) {
 		assert.Equal(t, float64(404), status, "bob's recording answers not found to alice")
 	})
 	t.Run("it plays", func(t *testing.T) {
+		listens := func() float64 {
+			t.Helper()
+			n, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`(async () => {
+				const id = document.querySelector('#list li').dataset.id;
+				const res = await fetch('/api/v1/logs?recording=' + id).then(r => r.json());
+				return res.entries.filter(e => e.action === 'listen').length;
+			})()`, chromedp.EvalAwaitPromise))
+			require.NoError(t, err)
+			return n
+		}
 		run(t, ctx,
 			chromedp.Click(css("#list li button")),
 			chromedp.WaitVisible(css("#player")),
-			poll(`document.getElementById('player').readyState >= 2`),
+			chromedp.Sleep(300*time.Millisecond),
+		)
+		assert.Zero(t, listens(), "opening the recording without playing it is no listen")
+		run(t, ctx,
 			eval(`document.getElementById('player').play()`),
+			poll(`document.getElementById('player').readyState >= 2`),
 			poll(`document.getElementById('player').currentTime > 0.3`),
 		)
 		run(t, ctx,
@@ -205,6 +219,7 @@ func TestBrowser(t *testing.T) {
 			poll(`document.getElementById('player').currentTime >= 2.5`),
 			eval(`document.getElementById('player').pause()`),
 		) // seeking works: byte ranges
+		assert.NotZero(t, listens(), "playing is audited")
 		shot(t, ctx, "user-app.png")
 	})
 	t.Run("filter", func(t *testing.T) {

@@ -120,7 +120,7 @@ export function recordingsView(me, container) {
   function showDetail(d) {
     const id = d.id;
     const playable = d.accessible && d.status === 'ready';
-    const audio = playable ? h('audio', {id: 'player', controls: true, preload: 'metadata', src: '/api/v1' + recordingPath(id, '/audio')}) : null;
+    const audio = playable ? h('audio', {id: 'player', controls: true, preload: 'none', src: '/api/v1' + recordingPath(id, '/audio')}) : null;
     const facts = h('dl', {class: 'facts'},
       h('dt', {}, 'Owner'), h('dd', {id: 'd-owner'}, who(d)),
       h('dt', {}, 'Remote'), h('dd', {id: 'd-remote'}, d.remote || '—'),
