@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -51,15 +52,16 @@ type Main struct {
 	pbxUsers *pbxUsers  // users known only from AppLogin
 	usersMu  sync.Mutex // serialises changes of the users (reload, AppLogin)
 
-	db       *sqlite.DB
-	svc      *recordings.Service
-	gate     *licensegate.Gate
-	cdrs     *cdr.Service
-	sessions *httpapi.Sessions
-	limiter  *auth.Limiter
-	metrics  *metrics
-	digest   *digestFile
-	arrivals chan []string // conferences whose CDRs arrived, for CallInfoArrived
+	db          *sqlite.DB
+	svc         *recordings.Service
+	gate        *licensegate.Gate
+	cdrs        *cdr.Service
+	sessions    *httpapi.Sessions
+	sessionFile *sessionFile
+	limiter     *auth.Limiter
+	metrics     *metrics
+	digest      *digestFile
+	arrivals    chan []string // conferences whose CDRs arrived, for CallInfoArrived
 
 	srv     *http.Server
 	addr    atomic.Value // string: the address listened on
@@ -193,6 +195,9 @@ func (m *Main) Close() error {
 		m.arrivals = nil
 	}
 	m.wg.Wait()
+	if m.sessions != nil {
+		errs = append(errs, m.sessionFile.save(m.sessions))
+	}
 	if m.svc != nil {
 		errs = append(errs, m.svc.Close())
 	}
@@ -235,7 +240,19 @@ func (m *Main) open(ctx context.Context) error {
 		return m.svc.Stats()
 	})
 	m.limiter = auth.NewLimiter(auth.LimiterOptions{})
-	m.sessions = httpapi.NewSessions(httpapi.SessionOptions{Secure: c.TLSCert != ""})
+	m.sessionFile = newSessionFile(filepath.Join(c.Data, "sessions.json"))
+	saved, err := m.sessionFile.load()
+	if err != nil {
+		return err
+	}
+	m.sessions = httpapi.NewSessions(httpapi.SessionOptions{Secure: c.TLSCert != "", Changed: m.sessionFile.changed})
+	m.sessions.Restore(slices.DeleteFunc(saved, func(s httpapi.SavedSession) bool {
+		// Users removed while the server was down are logged out.
+		_, inFile := m.users.Load().file.Lookup(s.Name)
+		_, fromPBX := m.pbxUsers.lookup(s.Name)
+		return !inFile && !fromPBX
+	}))
+	m.background(m.saveSessions)
 	m.digest = &digestFile{path: filepath.Join(c.Data, "webdav-digest.json")}
 	if err := m.digest.load(); err != nil {
 		return err
