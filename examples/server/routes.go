@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/subtle"
 	"net/http"
 	"strings"
 	"time"
@@ -51,10 +52,11 @@ func (m *Main) routes() (http.Handler, error) {
 	// passes it.
 	cdrGuard := auth.NewGuard(auth.Secrets{
 		Basic: func(_ context.Context, user, password string) (bool, error) {
-			return c.CDRUser != "" && equalFold(user, c.CDRUser) && constantEqual(password, c.CDRPassword), nil
+			return c.CDRUser != "" && strings.EqualFold(user, c.CDRUser) &&
+				subtle.ConstantTimeCompare([]byte(password), []byte(c.CDRPassword)) == 1, nil
 		},
 		HA1: func(_ context.Context, alg, user string) (string, bool, error) {
-			if c.CDRUser == "" || !equalFold(user, c.CDRUser) {
+			if c.CDRUser == "" || !strings.EqualFold(user, c.CDRUser) {
 				return "", false, nil
 			}
 			return auth.HA1(alg, user, digestRealm, c.CDRPassword), true, nil
