@@ -121,7 +121,11 @@ func (m *Main) routes() (http.Handler, error) {
 	}
 	// Every request body may trickle for the length of a call, but not
 	// stall: the read deadline moves with each read.
-	return idleTimeout(m.BodyIdleTimeout, mux), nil
+	h := idleTimeout(m.BodyIdleTimeout, mux)
+	if c.TLSCert != "" {
+		h = strictTransport(h)
+	}
+	return h, nil
 }
 
 // readyz answers 200 while the server serves and its database answers.
@@ -169,4 +173,13 @@ func (m *Main) acceptAppLogin(ctx context.Context, l appws.Login) (appws.Grant, 
 		return appws.Grant{}, err
 	}
 	return appws.Grant{Ticket: m.sessions.IssueTicket(httpapi.Identity{Name: name, DisplayName: display, Role: role})}, nil
+}
+
+// strictTransport tells browsers to reach the server over HTTPS only (HSTS),
+// when it serves TLS itself.
+func strictTransport(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Strict-Transport-Security", "max-age=31536000")
+		next.ServeHTTP(w, r)
+	})
 }
