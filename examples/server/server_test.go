@@ -75,6 +75,26 @@ func TestFlagsAndEnvironment(t *testing.T) {
 		})
 	}
 	assert.Equal(t, "CALLREC_WEBDAV_PASSWORD", envName("webdav-password"))
+
+	t.Run("every flag of the contract has its variable", func(t *testing.T) {
+		env := map[string]string{
+			"CALLREC_LISTEN": "127.0.0.1:9999", "CALLREC_DATA": "/srv/rec", "CALLREC_BASE": "/company.com/recordings",
+			"CALLREC_USERS": "/etc/users.json", "CALLREC_WEBDAV_USER": "wu", "CALLREC_WEBDAV_PASSWORD": "wp",
+			"CALLREC_CDR_USER": "cu", "CALLREC_CDR_PASSWORD": "cp", "CALLREC_LICENSES": "12",
+			"CALLREC_APP_PASSWORD": "ap", "CALLREC_TLS_CERT": "c.pem", "CALLREC_TLS_KEY": "k.pem",
+		}
+		m := NewMain()
+		require.NoError(t, m.ParseFlags(nil, func(k string) (string, bool) { v, ok := env[k]; return v, ok }))
+		c := m.Config
+		assert.Equal(t, []string{"127.0.0.1:9999", "/srv/rec", "/company.com/recordings", "/etc/users.json", "wu", "wp", "cu", "cp", "ap", "c.pem", "k.pem"},
+			[]string{c.Listen, c.Data, c.Base, c.Users, c.WebDAVUser, c.WebDAVPassword, c.CDRUser, c.CDRPassword, c.AppPassword, c.TLSCert, c.TLSKey})
+		assert.Equal(t, 12, c.Licenses)
+	})
+	t.Run("defaults", func(t *testing.T) {
+		c := NewMain().Config
+		assert.Equal(t, []string{"127.0.0.1:8080", "./callrec-data", "/recordings", "callrec-data/users.json"},
+			[]string{c.Listen, c.Data, c.Base, c.Users})
+	})
 }
 
 // TestEndToEnd drives the whole server with real adapters: a phone uploads
