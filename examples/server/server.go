@@ -277,6 +277,9 @@ func (m *Main) open(ctx context.Context) error {
 		Resolver:      &callInfoResolver{m: m},
 		Devices:       deviceDirectory{m: m},
 		Licenser:      m.gate,
+		// Group mode deletions fall due to the second; sweeping every
+		// minute applies them (and retention) at most a minute late.
+		RetentionInterval: time.Minute,
 	})
 	if err != nil {
 		return err

@@ -19,6 +19,10 @@ type Gate struct {
 	e        *licensing.Engine // nil until first needed or restored
 	restored bool              // e holds the persisted history (Restore ran)
 	dirty    bool              // the snapshot changed since Snapshot last returned it
+	// due holds the decisions of time passing that the engine took in a
+	// call that could not hand them out (Status), for the next one that
+	// can: the engine has forgotten those recordings, the store not yet.
+	due []licensing.Decision
 }
 
 var (
@@ -44,6 +48,8 @@ func (g *Gate) engine(now time.Time) (*licensing.Engine, []licensing.Decision, e
 		now = g.e.Now()
 	}
 	ds, err := g.e.Advance(now)
+	ds = append(g.due, ds...)
+	g.due = nil
 	return g.e, ds, err
 }
 
@@ -73,7 +79,7 @@ func (g *Gate) Restore(now time.Time, snapshot []byte, recs iter.Seq[recordings.
 	if err != nil {
 		return recordings.LicenseDecisions{}, err
 	}
-	g.e, g.dirty, g.restored = e, len(snapshot) == 0, true
+	g.e, g.dirty, g.restored, g.due = e, len(snapshot) == 0, true, nil
 	_, due, err := g.engine(now)
 	if err != nil {
 		return recordings.LicenseDecisions{}, err
@@ -154,7 +160,8 @@ func (g *Gate) Do(now time.Time, fn func(e *licensing.Engine) ([]licensing.Decis
 func (g *Gate) Status(now time.Time, limit int) (licensing.Status, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	e, _, err := g.engine(now)
+	e, ds, err := g.engine(now)
+	g.due = ds // handed out by the next Observe, Due, Do or Configure
 	if err != nil {
 		return licensing.Status{}, err
 	}

@@ -191,3 +191,24 @@ func TestRestartWithSeededSettings(t *testing.T) {
 	assert.True(t, e.accessible(a1))
 	assert.False(t, e.accessible(b1))
 }
+
+// TestStatusKeepsDeletionsDue: the admin's licence view lets time pass in
+// the engine, and the deletions that falls due must still reach the store
+// at the next sweep (the engine forgets the recordings it deletes).
+func TestStatusKeepsDeletionsDue(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	e.do(func(en *licensing.Engine) ([]licensing.Decision, error) { return en.AddUser("bob") })
+	e.settings(recordings.SettingsUpdate{GroupName: ptr("rec")})
+	b1 := e.record(1, "bob")
+	require.False(t, e.accessible(b1), "bob is no member of rec")
+
+	e.clock.Advance(25 * time.Hour)
+	st, err := e.gate.Status(e.clock.Now(), 10)
+	require.NoError(t, err)
+	assert.Empty(t, st.Unlicensed, "the engine deleted it")
+	n, err := e.svc.SweepRetention(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	assert.False(t, e.exists(b1), "and so did the store")
+}
