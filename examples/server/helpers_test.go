@@ -92,13 +92,14 @@ func startServer(t *testing.T, dataDir string, args ...string) *testServer {
 	return startServerWith(t, dataDir, func(*Main) {}, args...)
 }
 
-// startServerWith is startServer with set changing Main before it runs.
+// startServerWith is startServer with set changing Main (after its flags
+// are parsed) before it runs.
 func startServerWith(t *testing.T, dataDir string, set func(*Main), args ...string) *testServer {
 	t.Helper()
 	m := NewMain()
-	set(m)
 	all := append([]string{"-listen", "127.0.0.1:0", "-data", dataDir}, args...)
 	require.NoError(t, m.ParseFlags(all, func(string) (string, bool) { return "", false }))
+	set(m)
 	out := &bytes.Buffer{}
 	m.Stdout = out
 	m.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))

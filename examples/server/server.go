@@ -333,8 +333,8 @@ func (m *Main) firstStart() error {
 	if !c.usersDefault {
 		return fmt.Errorf("users file %s does not exist", c.Users)
 	}
-	password, fromEnv := os.LookupEnv("CALLREC_ADMIN_PASSWORD")
-	if !fromEnv || password == "" {
+	password, fromEnv := c.AdminPassword, c.AdminPassword != ""
+	if !fromEnv {
 		var b [18]byte
 		if _, err := rand.Read(b[:]); err != nil {
 			return err

@@ -44,6 +44,21 @@ func TestFirstStart(t *testing.T) {
 	})
 }
 
+func TestFirstStartWithAdminPassword(t *testing.T) {
+	dir := t.TempDir()
+	ts := startServerWith(t, dir, func(m *Main) { m.Config.AdminPassword = "chosen-pw" })
+	assert.Contains(t, ts.stdout.String(), "CALLREC_ADMIN_PASSWORD")
+	assert.NotContains(t, ts.stdout.String(), "chosen-pw")
+	assert.NoFileExists(t, filepath.Join(dir, "initial-admin-password"))
+	newClient(t, ts.URL()).login("admin", "chosen-pw")
+
+	m := NewMain()
+	require.NoError(t, m.ParseFlags(nil, func(k string) (string, bool) {
+		return "from-env", k == "CALLREC_ADMIN_PASSWORD"
+	}))
+	assert.Equal(t, "from-env", m.Config.AdminPassword)
+}
+
 func TestFlagsAndEnvironment(t *testing.T) {
 	env := map[string]string{"CALLREC_WEBDAV_PASSWORD": "from-env", "CALLREC_LICENSES": "7", "CALLREC_BASE": "/company.com/recordings"}
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
