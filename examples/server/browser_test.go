@@ -101,6 +101,17 @@ func eval(expr string) chromedp.Action[chromedp.Void] {
 	return chromedp.Evaluate[chromedp.Void](expr, chromedp.EvalAwaitPromise)
 }
 
+// unlabelled returns the controls of the page a screen reader could not
+// name: form fields without a label, buttons and links without text.
+func unlabelled(t *testing.T, ctx context.Context) []string {
+	t.Helper()
+	out, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('input, select, textarea, button, a[href]')]
+		.filter(e => !e.closest('[hidden]') && !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim())
+		.map(e => e.outerHTML)`))
+	require.NoError(t, err)
+	return out
+}
+
 // uploadCall stores a converted recording of conf owned by user (through a
 // CDR naming user and device) and returns its id.
 func uploadCall(t *testing.T, ts *testServer, conf, user, device string, serial int) {
@@ -171,6 +182,7 @@ func TestBrowser(t *testing.T) {
 			chromedp.WaitVisible(css("#login-form")),
 		)
 		shot(t, ctx, "login.png")
+		assert.Empty(t, unlabelled(t, ctx), "the login form")
 		run(t, ctx,
 			chromedp.SendKeys(css("#login-name"), "alice"),
 			chromedp.SendKeys(css("#login-password"), "alice-pw"),
@@ -220,6 +232,7 @@ func TestBrowser(t *testing.T) {
 			eval(`document.getElementById('player').pause()`),
 		) // seeking works: byte ranges
 		assert.NotZero(t, listens(), "playing is audited")
+		assert.Empty(t, unlabelled(t, ctx), "the list with a recording open")
 		shot(t, ctx, "user-app.png")
 	})
 	t.Run("filter", func(t *testing.T) {
@@ -291,6 +304,7 @@ func TestBrowser(t *testing.T) {
 			poll(`document.getElementById('banner').hidden`),
 		)
 		shot(t, ctx, "admin-settings.png")
+		assert.Empty(t, unlabelled(t, ctx), "the settings")
 		s := admin.json(http.MethodGet, "/api/v1/settings", nil, http.StatusOK)
 		assert.Equal(t, float64(30), s["retention_days"])
 		assert.Equal(t, "pbx1", s["pbx_name"])
