@@ -109,14 +109,7 @@ func TestBrowserHostileNames(t *testing.T) {
 	}
 
 	t.Run("user app", func(t *testing.T) {
-		run(t, ctx,
-			chromedp.Navigate(ts.base+"/innovaphone-recordings.htm"),
-			chromedp.WaitVisible(css("#login-form")),
-			chromedp.SendKeys(css("#login-name"), "mallory"),
-			chromedp.SendKeys(css("#login-password"), "mallory-pw"),
-			chromedp.Click(css("#login-submit")),
-			chromedp.WaitVisible(css("#list li")),
-		)
+		run(t, ctx, logInWithForm(ts.base+"/innovaphone-recordings.htm", "mallory", "mallory-pw")...)
 		shows(t, "#who", hostileDisplay)
 		shows(t, "#list li .owner", hostileDisplay)
 		shows(t, "#list li .remote", hostileCN)
@@ -130,16 +123,8 @@ func TestBrowserHostileNames(t *testing.T) {
 		clean(t, "user app, activity")
 	})
 	t.Run("admin app", func(t *testing.T) {
-		run(t, ctx,
-			chromedp.Click(css("#logout")),
-			chromedp.WaitVisible(css("#login-form")),
-			chromedp.Navigate(ts.base+"/innovaphone-recordingsadmin.htm"),
-			chromedp.WaitVisible(css("#login-form")),
-			chromedp.SendKeys(css("#login-name"), "admin"),
-			chromedp.SendKeys(css("#login-password"), "admin-pw"),
-			chromedp.Click(css("#login-submit")),
-			chromedp.WaitVisible(css("#list li")),
-		)
+		run(t, ctx, logOut()...)
+		run(t, ctx, logInWithForm(ts.base+"/innovaphone-recordingsadmin.htm", "admin", "admin-pw")...)
 		shows(t, "#list li .owner", hostileDisplay)
 		run(t, ctx, openRecording...)
 		shows(t, "#d-title", hostileRegName)

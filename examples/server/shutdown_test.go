@@ -38,15 +38,7 @@ func TestGracefulShutdown(t *testing.T) {
 	half := len(pcap) / 2
 	_, err := pw.Write(pcap[:half])
 	require.NoError(t, err)
-	waitFor(t, "the upload to be in flight", 10*time.Second, func() bool {
-		res, err := http.Get(ts.URL() + "/metrics")
-		if err != nil {
-			return false
-		}
-		defer res.Body.Close()
-		body, _ := io.ReadAll(res.Body)
-		return strings.Contains(string(body), "callrec_uploads_in_flight 1")
-	})
+	waitInFlight(t, ts)
 
 	stopped := make(chan struct{})
 	go func() { ts.stop(); close(stopped) }()
@@ -88,15 +80,7 @@ func TestShutdownKeepsCutOffUploads(t *testing.T) {
 	}()
 	_, err := pw.Write(pcap[:len(pcap)/2])
 	require.NoError(t, err)
-	waitFor(t, "the upload to be in flight", 10*time.Second, func() bool {
-		res, err := http.Get(ts.URL() + "/metrics")
-		if err != nil {
-			return false
-		}
-		defer res.Body.Close()
-		body, _ := io.ReadAll(res.Body)
-		return strings.Contains(string(body), "callrec_uploads_in_flight 1")
-	})
+	waitInFlight(t, ts)
 	ts.stop() // returns once the shutdown timeout cut the upload off
 
 	ts2 := startServer(t, dir, args...)
@@ -105,5 +89,19 @@ func TestShutdownKeepsCutOffUploads(t *testing.T) {
 	waitFor(t, "the partial recording after the restart", 30*time.Second, func() bool {
 		recs := admin.json(http.MethodGet, "/api/v1/recordings", nil, http.StatusOK)["recordings"].([]any)
 		return len(recs) == 1 && recs[0].(map[string]any)["partial"] == true && recs[0].(map[string]any)["status"] == "ready"
+	})
+}
+
+// waitInFlight waits until the server's metrics show one upload streaming.
+func waitInFlight(t *testing.T, ts *testServer) {
+	t.Helper()
+	waitFor(t, "the upload to be in flight", 10*time.Second, func() bool {
+		res, err := http.Get(ts.URL() + "/metrics")
+		if err != nil {
+			return false
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		return strings.Contains(string(body), "callrec_uploads_in_flight 1")
 	})
 }
