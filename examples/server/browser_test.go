@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -138,12 +137,7 @@ func uploadCall(t *testing.T, ts *testServer, conf, user, device string, serial 
 	res := digestPUT(t, ts.base+"/Files/"+name, fixturePCAP(t, 4*time.Second), testWebDAVUser, testWebDAVPass)
 	res.Body.Close()
 	require.Equal(t, http.StatusCreated, res.StatusCode)
-	req := mustRequest(t, http.MethodPost, ts.base+"/cdr", strings.NewReader(cdrXML(conf, user, device)))
-	req.SetBasicAuth(testCDRUser, testCDRPass)
-	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	res.Body.Close()
-	require.Equal(t, http.StatusOK, res.StatusCode)
+	require.Equal(t, http.StatusOK, postCDR(t, ts, cdrXML(conf, user, device)))
 }
 
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }

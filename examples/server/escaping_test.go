@@ -57,12 +57,7 @@ func TestBrowserHostileNames(t *testing.T) {
 	res := digestPUT(t, ts.base+"/Files/"+name, fixturePCAP(t, 2*time.Second), testWebDAVUser, testWebDAVPass)
 	res.Body.Close()
 	require.Equal(t, http.StatusCreated, res.StatusCode)
-	req := mustRequest(t, http.MethodPost, ts.base+"/cdr", strings.NewReader(hostileCDR(testConf)))
-	req.SetBasicAuth(testCDRUser, testCDRPass)
-	res, err = http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	res.Body.Close()
-	require.Equal(t, http.StatusOK, res.StatusCode)
+	require.Equal(t, http.StatusOK, postCDR(t, ts, hostileCDR(testConf)))
 
 	mallory := newClient(t, ts.URL())
 	mallory.login("mallory", "mallory-pw")

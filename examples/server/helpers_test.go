@@ -263,6 +263,18 @@ func cdrXML(conf, h323, device string) string {
 </cdr>`
 }
 
+// postCDR posts CDR XML to <base>/cdr with the CDR credentials and returns
+// the status.
+func postCDR(t *testing.T, ts *testServer, xml string) int {
+	t.Helper()
+	req := mustRequest(t, http.MethodPost, ts.base+"/cdr", strings.NewReader(xml))
+	req.SetBasicAuth(testCDRUser, testCDRPass)
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	res.Body.Close()
+	return res.StatusCode
+}
+
 // waitFor polls cond until it holds or the deadline passes.
 func waitFor(t *testing.T, what string, timeout time.Duration, cond func() bool) {
 	t.Helper()

@@ -150,12 +150,7 @@ func TestEndToEnd(t *testing.T) {
 		require.NoError(t, err)
 		res.Body.Close()
 		require.Equal(t, http.StatusUnauthorized, res.StatusCode)
-		req = mustRequest(t, http.MethodPost, ts.base+"/cdr", strings.NewReader(cdrXML(testConf, "alice", "alice-phone")))
-		req.SetBasicAuth(testCDRUser, testCDRPass)
-		res, err = http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		res.Body.Close()
-		require.Equal(t, http.StatusOK, res.StatusCode)
+		require.Equal(t, http.StatusOK, postCDR(t, ts, cdrXML(testConf, "alice", "alice-phone")))
 	})
 
 	alice := newClient(t, ts.URL())
