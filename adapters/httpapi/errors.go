@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 
 	"github.com/f0fce437/callrec/recordings"
@@ -72,6 +73,9 @@ func readJSON(r *http.Request, v any) error {
 	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 64<<10))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return recordings.Wrap(err, recordings.TooLarge, "request body larger than 64 kB")
+		}
 		return recordings.Wrap(err, recordings.Invalid, "invalid JSON body: "+err.Error())
 	}
 	return nil
