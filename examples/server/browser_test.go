@@ -319,3 +319,38 @@ func TestBrowser(t *testing.T) {
 		shot(t, ctx, "admin-license.png")
 	})
 }
+
+// TestBrowserUnlicensed: with no licence, alice's recording is not listed
+// in her app, and the admin app shows it marked unlicensed, without a
+// player or downloads (issue 8: admins see that it exists, no audio).
+func TestBrowserUnlicensed(t *testing.T) {
+	ctx := browser(t)
+	dir := t.TempDir()
+	ts := startServer(t, dir, "-users", writeUsers(t, dir), "-webdav-user", testWebDAVUser, "-webdav-password", testWebDAVPass,
+		"-cdr-user", testCDRUser, "-cdr-password", testCDRPass, "-licenses", "0")
+	uploadCall(t, ts, testConf, "alice", "alice-phone", 11)
+	admin := newClient(t, ts.URL())
+	admin.login("admin", "admin-pw")
+	recordingOf(t, admin, "alice")
+
+	run(t, ctx, chromedp.Navigate(ts.base+"/innovaphone-recordings.htm"),
+		chromedp.WaitVisible(css("#login-form")),
+		chromedp.SendKeys(css("#login-name"), "alice"),
+		chromedp.SendKeys(css("#login-password"), "alice-pw"),
+		chromedp.Click(css("#login-submit")),
+		poll(`document.getElementById('list-status')?.textContent.includes('No recordings')`))
+	run(t, ctx, logOut()...)
+	run(t, ctx, logInWithForm(ts.base+"/innovaphone-recordingsadmin.htm", "admin", "admin-pw")...)
+	run(t, ctx,
+		poll(`document.querySelector('#list li .badges').textContent.includes('Unlicensed')`),
+		chromedp.Click(css("#list li button")),
+		chromedp.WaitVisible(css("#d-title")),
+	)
+	state, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]any](`({
+		player: !!document.getElementById('player'),
+		downloads: document.querySelectorAll('#detail a[download]').length,
+		marked: document.getElementById('detail').textContent.includes('Unlicensed'),
+	})`))
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{"player": false, "downloads": float64(0), "marked": true}, state)
+}
