@@ -353,6 +353,11 @@ func TestEndToEnd(t *testing.T) {
 		res2, _ := dave.do(http.MethodPost, "/api/v1/logout", nil)
 		assert.Equal(t, http.StatusNoContent, res2.StatusCode)
 		dave.json(http.MethodGet, "/api/v1/me", nil, http.StatusUnauthorized)
+
+		erin := sessionFor(t, ts, appLogin(t, ts, adminApp, "erin", "Erin E"))
+		assert.Equal(t, "admin", erin.json(http.MethodGet, "/api/v1/me", nil, http.StatusOK)["role"], "the admin app logs in as an admin")
+		erin.json(http.MethodGet, "/api/v1/settings", nil, http.StatusOK)
+		assert.Equal(t, false, appLogin(t, ts, "innovaphone-other", "erin", "Erin E")["ok"], "another app is refused")
 	})
 	t.Run("login rate limit", func(t *testing.T) {
 		c := newClient(t, ts.URL())
