@@ -34,7 +34,8 @@
 // header of the same name on /api/v1/me and the login answers); on top of
 // that, cross-origin browser requests that change state are refused
 // (http.CrossOriginProtection). Failed password checks are rate limited per
-// client address and per user name.
+// client address and per user name. Sessions live in memory; Save and
+// Restore let the server carry them over a restart.
 //
 // # Errors
 //
