@@ -51,6 +51,9 @@ type Main struct {
 	users    atomic.Pointer[userSet]
 	pbxUsers *pbxUsers  // users known only from AppLogin
 	usersMu  sync.Mutex // serialises changes of the users (reload, AppLogin)
+	// correlation re-correlates recordings without owner when a user
+	// first known from AppLogin may own some.
+	correlation correlation
 
 	db          *sqlite.DB
 	svc         *recordings.Service

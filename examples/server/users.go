@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"slices"
+	"sync"
 
 	"github.com/f0fce437/callrec/adapters/usersfile"
 	"github.com/f0fce437/callrec/cdr"
@@ -197,9 +198,40 @@ func (m *Main) addPBXUser(ctx context.Context, name, display string) error {
 		return err
 	}
 	if isNew {
-		m.background(m.correlateOwnerless)
+		m.correlation.request(m.background, m.correlateOwnerless)
 	}
 	return nil
+}
+
+// correlation runs a pass (correlateOwnerless) in the background, one at a
+// time: requests during a pass make one more pass after it, however many
+// users log in for the first time meanwhile.
+type correlation struct {
+	mu             sync.Mutex
+	running, again bool
+}
+
+func (c *correlation) request(background func(func(context.Context)), pass func(context.Context)) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.running {
+		c.again = true
+		return
+	}
+	c.running = true
+	background(func(ctx context.Context) {
+		for {
+			pass(ctx)
+			c.mu.Lock()
+			if !c.again || ctx.Err() != nil {
+				c.running, c.again = false, false
+				c.mu.Unlock()
+				return
+			}
+			c.again = false
+			c.mu.Unlock()
+		}
+	})
 }
 
 // correlateOwnerless correlates again every recording without an owner
