@@ -50,9 +50,8 @@ func (c *callInfoResolver) resolve(ctx context.Context, f recordings.RecordingFa
 	if err != nil {
 		return cdr.CallInfo{}, err
 	}
-	return c.m.cdrs.Resolve(ctx, cdr.Recording{
-		Conf: f.Name.GUID, MAC: f.Name.MAC, RegName: f.Name.RegName, Uploaded: f.UploadCompleted,
-	}, cdr.Policy{PBXName: s.PBXName, Directory: c.m.users.Load().dir, NoCDRWait: c.m.Config.CDRWait})
+	return c.m.cdrs.Resolve(ctx, cdr.Recording{Conf: f.Name.GUID, MAC: f.Name.MAC, RegName: f.Name.RegName},
+		cdr.Policy{PBXName: s.PBXName, Directory: c.m.users.Load().dir})
 }
 
 // callRecords is the "cdr" of a recording's detail view: what correlation
