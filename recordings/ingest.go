@@ -217,13 +217,8 @@ func (s *Service) commitUpload(ctx context.Context, up Upload, info BlobInfo, pa
 	now := s.clock.Now().UTC()
 	err := s.store.Update(ctx, func(tx Tx) error {
 		rec, obsolete, created = nil, "", false
-		r, err := tx.Recording(up.RecordingID)
-		if ErrorCode(err) == NotFound {
-			// Deleted while this upload streamed: what the phone sent is
-			// still kept, under the same id.
-			r = s.newRecording(up.FileName, up.Started)
-			r.ID = up.RecordingID
-		} else if err != nil {
+		r, err := s.uploadTarget(tx, up)
+		if err != nil {
 			return err
 		}
 		if err := tx.DeleteUpload(up.ID); err != nil {
@@ -270,6 +265,25 @@ func (s *Service) commitUpload(ctx context.Context, up Upload, info BlobInfo, pa
 	return rec, nil
 }
 
+// uploadTarget returns the recording an upload completes. When its
+// recording was deleted while it streamed (a user or retention deletion
+// racing a repeated upload), what the phone sent is still kept: as an
+// upload of the recording that took the name meanwhile, if another upload
+// of the name began since, else as a new recording under the old id.
+func (s *Service) uploadTarget(tx Tx, up Upload) (*Recording, error) {
+	r, err := tx.Recording(up.RecordingID)
+	if ErrorCode(err) != NotFound {
+		return r, err
+	}
+	r, err = tx.RecordingByFileName(up.FileName)
+	if ErrorCode(err) != NotFound {
+		return r, err
+	}
+	r = s.newRecording(up.FileName, up.Started)
+	r.ID = up.RecordingID
+	return r, nil
+}
+
 // recoverUploads turns every upload a crash interrupted into a partial
 // recording: what the phone sent before the crash is kept.
 func (s *Service) recoverUploads(ctx context.Context) error {
@@ -289,12 +303,16 @@ func (s *Service) recoverUploads(ctx context.Context) error {
 			s.logRec.Info("interrupted upload had no data", "upload", up.ID)
 			continue
 		}
-		if err != nil {
-			return fmt.Errorf("recordings: recovering upload %s: %w", up.ID, err)
+		var rec *Recording
+		if err == nil {
+			rec, err = s.commitUpload(ctx, up, info, true)
 		}
-		rec, err := s.commitUpload(ctx, up, info, true)
 		if err != nil {
-			return fmt.Errorf("recordings: recovering upload %s: %w", up.ID, err)
+			// One upload that cannot be recovered now must not keep the
+			// service from starting: its row and blob stay for the next
+			// start.
+			s.logRec.Error("recovering an interrupted upload; retried at the next start", "upload", up.ID, "file", up.FileName, "err", err)
+			continue
 		}
 		s.logRec.Warn("interrupted upload recovered as partial", "recording", rec.ID, "file", rec.FileName, "bytes", info.Size)
 	}
