@@ -10,7 +10,9 @@ import (
 	"github.com/f0fce437/callrec/recordings"
 )
 
-// Ingester stores one upload; *recordings.Service is one.
+// Ingester stores one upload; *recordings.Service is one. An empty upload
+// is a placeholder: Ingest returns a nil recording and no error, and the
+// handler answers 201 as for any stored upload.
 type Ingester interface {
 	Ingest(ctx context.Context, name string, body io.Reader, size int64) (*recordings.Recording, error)
 }

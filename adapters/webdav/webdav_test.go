@@ -111,6 +111,8 @@ func TestPut(t *testing.T) {
 		{"ContentLength", name, data, false, http.StatusCreated},
 		{"Chunked", "chunked.pcap", data, true, http.StatusCreated},
 		{"OffGrammarStillStored", "some%20name.pcap", data, false, http.StatusCreated},
+		{"EmptyPlaceholder", "empty.pcap", nil, false, http.StatusCreated},
+		{"EmptyPlaceholderChunked", "empty2.pcap", nil, true, http.StatusCreated},
 		{"EncodedTraversal", "%2e%2e%2f%2e%2e%2fetc%2fpasswd", data, false, http.StatusBadRequest},
 		{"EncodedSlash", "a%2Fb.pcap", data, false, http.StatusBadRequest},
 		{"SubPath", "sub/x.pcap", data, false, http.StatusBadRequest},
@@ -131,7 +133,7 @@ func TestPut(t *testing.T) {
 	for _, r := range page.Recordings {
 		names[r.FileName] = r
 	}
-	assert.Len(t, names, 3)
+	assert.Len(t, names, 3, "the empty placeholders make no recording")
 	r := names[name]
 	require.NotNil(t, r)
 	assert.Equal(t, "Jürgen", r.Name.RegName)
