@@ -32,6 +32,14 @@
 // recording does. Pending recordings (no CDR yet) have no owner, so only
 // admins see them.
 //
+// # Audit log
+//
+// Every listen, download, protect, unprotect, delete, note, setting change,
+// retention or licence deletion, upload and discarded or empty upload is an
+// AuditEntry (actor, time, recording, and the owner at the time, who may read
+// it). One playback is one listen: the many range requests of an audio
+// player within Config.ListenSession of each other are audited once.
+//
 // # Errors
 //
 // Every error the Service returns carries a Code (ErrorCode); the HTTP layer

@@ -18,6 +18,7 @@ const (
 	DefaultCDRWait           = 10 * time.Minute
 	DefaultRetentionInterval = time.Hour
 	DefaultCallInfoInterval  = time.Minute
+	DefaultListenSession     = 10 * time.Minute
 )
 
 // Config configures a Service. Store, Blobs and Converter are required; zero
@@ -44,6 +45,10 @@ type Config struct {
 	// (default 1 minute).
 	RetentionInterval time.Duration
 	CallInfoInterval  time.Duration
+	// ListenSession is how long one playback lasts after its last request
+	// (default 10 minutes): a player's range requests within it are one
+	// listen, audited once (see Open).
+	ListenSession time.Duration
 
 	// Resolver finds call information from CDRs; nil: every recording ends
 	// NoCDR after CDRWait.
@@ -79,10 +84,11 @@ type Service struct {
 
 	logRec, logConv, logCall, logLic, logUI *slog.Logger
 
-	stats  counters
-	nameMu sync.Mutex // serialises the start of uploads, so one name gets one recording
-	queue  *jobQueue
-	licMu  sync.Mutex // orders licence events with the persisting of the snapshot
+	stats   counters
+	listens playbacks
+	nameMu  sync.Mutex // serialises the start of uploads, so one name gets one recording
+	queue   *jobQueue
+	licMu   sync.Mutex // orders licence events with the persisting of the snapshot
 
 	runMu  sync.Mutex
 	cancel context.CancelFunc
@@ -126,6 +132,10 @@ func New(cfg Config) (*Service, error) {
 	}
 	if s.callInfoInterval <= 0 {
 		s.callInfoInterval = DefaultCallInfoInterval
+	}
+	s.listens.session = cfg.ListenSession
+	if s.listens.session <= 0 {
+		s.listens.session = DefaultListenSession
 	}
 	s.logRec = s.tracer.Logger(TraceRecording)
 	s.logConv = s.tracer.Logger(TraceConverting)
