@@ -19,6 +19,8 @@ const (
 	DefaultRetentionInterval = time.Hour
 	DefaultCallInfoInterval  = time.Minute
 	DefaultListenSession     = 10 * time.Minute
+	DefaultRetryBackoff      = time.Second
+	DefaultMaxRetryBackoff   = 5 * time.Minute
 )
 
 // Config configures a Service. Store, Blobs and Converter are required; zero
@@ -49,6 +51,12 @@ type Config struct {
 	// (default 10 minutes): a player's range requests within it are one
 	// listen, audited once (see Open).
 	ListenSession time.Duration
+	// RetryBackoff is the first wait before a conversion job that met a
+	// storage error (a full disk, a database error) runs again (default
+	// 1 s); it doubles with each error in a row up to MaxRetryBackoff
+	// (default 5 minutes).
+	RetryBackoff    time.Duration
+	MaxRetryBackoff time.Duration
 
 	// Resolver finds call information from CDRs; nil: every recording ends
 	// NoCDR after CDRWait.
@@ -81,6 +89,8 @@ type Service struct {
 	cdrWait           time.Duration
 	retentionInterval time.Duration
 	callInfoInterval  time.Duration
+	retryBackoff      time.Duration
+	maxRetryBackoff   time.Duration
 
 	logRec, logConv, logCall, logLic, logUI *slog.Logger
 
@@ -132,6 +142,13 @@ func New(cfg Config) (*Service, error) {
 	}
 	if s.callInfoInterval <= 0 {
 		s.callInfoInterval = DefaultCallInfoInterval
+	}
+	s.retryBackoff, s.maxRetryBackoff = cfg.RetryBackoff, cfg.MaxRetryBackoff
+	if s.retryBackoff <= 0 {
+		s.retryBackoff = DefaultRetryBackoff
+	}
+	if s.maxRetryBackoff < s.retryBackoff {
+		s.maxRetryBackoff = max(DefaultMaxRetryBackoff, s.retryBackoff)
 	}
 	s.listens.session = cfg.ListenSession
 	if s.listens.session <= 0 {
