@@ -218,11 +218,16 @@ func TestCallInfoAndNoCDR(t *testing.T) {
 		c.Devices = devices{"alice-phone": "alice"}
 	})
 	early := fmt.Sprintf("%032x", 1)
-	res.set(early, recordings.CallInfo{Owner: "bob", Direction: recordings.DirectionOut, External: true, RemoteNumber: "0049301234", Start: t0, CDRRef: "c1"})
+	res.set(early, recordings.CallInfo{Owner: "bob", Direction: recordings.DirectionOut, External: true, RemoteNumber: "0049301234",
+		Start: t0, TalkTime: 42 * time.Second, CDRRef: "c1"})
 	cdrFirst := e.ingest(t, callName(1, "bob-phone"), pcap(t, 10))
 	assert.Equal(t, recordings.CallCDR, cdrFirst.CallState, "a CDR that came first attaches at upload")
 	assert.Equal(t, "bob", cdrFirst.Owner)
-	assert.True(t, cdrFirst.Start.Equal(t0))
+	assert.True(t, cdrFirst.Start.Equal(t0), "start is the CDR's utc, not the capture time")
+	assert.Equal(t, recordings.DirectionOut, cdrFirst.Direction)
+	assert.True(t, cdrFirst.External)
+	assert.Equal(t, "0049301234", cdrFirst.RemoteNumber)
+	assert.Equal(t, 42*time.Second, cdrFirst.TalkTime)
 
 	late := e.ingest(t, callName(2, "alice-phone"), pcap(t, 10))
 	orphan := e.ingest(t, callName(3, "unknown-phone"), pcap(t, 10))

@@ -41,6 +41,7 @@ func (c *callInfoResolver) Resolve(ctx context.Context, f recordings.RecordingFa
 		Direction:    recordings.Direction(ci.Direction),
 		External:     ci.External,
 		Start:        ci.Start,
+		TalkTime:     ci.TalkTime,
 		CDRRef:       strings.Join(keys, ","),
 	}, true, nil
 }
