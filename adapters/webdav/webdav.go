@@ -140,6 +140,25 @@ func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, name string, er
 	http.Error(w, recordings.ErrorMessage(err), status)
 }
 
+// RefuseDotSegments answers 400 to a request under prefix whose path holds
+// a "." or ".." segment, and passes every other request to next. Mount it
+// in front of an http.ServeMux: the mux would clean such a path and answer
+// a redirect before the Handler sees it, and a file name holding ".." is
+// refused (400) however it is written, literally or URL-encoded.
+func RefuseDotSegments(prefix string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rest, ok := strings.CutPrefix(r.URL.Path, prefix); ok {
+			for seg := range strings.SplitSeq(rest, "/") {
+				if seg == "." || seg == ".." {
+					http.Error(w, `file name holds a path separator, ".." or NUL`, http.StatusBadRequest)
+					return
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // BasicAuth returns a middleware admitting requests whose Basic credentials
 // check accepts (for example Service.CheckWebDAVCredentials), and answering
 // 401 with a challenge for realm otherwise.
