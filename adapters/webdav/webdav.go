@@ -140,14 +140,16 @@ func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, name string, er
 	http.Error(w, recordings.ErrorMessage(err), status)
 }
 
-// RefuseDotSegments answers 400 to a request under prefix whose path holds
-// a "." or ".." segment, and passes every other request to next. Mount it
-// in front of an http.ServeMux: the mux would clean such a path and answer
-// a redirect before the Handler sees it, and a file name holding ".." is
-// refused (400) however it is written, literally or URL-encoded.
+// RefuseDotSegments answers 400 to a request under prefix (an escaped
+// path) whose path as sent holds a literal "." or ".." segment, and passes
+// every other request to next. Mount it in front of an http.ServeMux: the
+// mux would clean such a path and answer a redirect before the Handler sees
+// it. Encoded ones ("%2e%2e%2f") reach the Handler, which the service's
+// file-name rule refuses, so a name holding ".." is refused (400) however
+// it is written.
 func RefuseDotSegments(prefix string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if rest, ok := strings.CutPrefix(r.URL.Path, prefix); ok {
+		if rest, ok := strings.CutPrefix(r.URL.EscapedPath(), prefix); ok {
 			for seg := range strings.SplitSeq(rest, "/") {
 				if seg == "." || seg == ".." {
 					http.Error(w, `file name holds a path separator, ".." or NUL`, http.StatusBadRequest)

@@ -219,7 +219,7 @@ func TestRefuseDotSegments(t *testing.T) {
 	t.Cleanup(srv.Close)
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	data := callBytes(t, time.Second)
-	for _, p := range []string{"../../etc/passwd", "../x.pcap", "a/../b.pcap", "./x.pcap", "..", "."} {
+	for _, p := range []string{"../../etc/passwd", "../x.pcap", "a/../b.pcap", "./x.pcap", "..", ".", "..%2F..%2Fx.pcap", "%2e%2e%2fx.pcap"} {
 		t.Run(p, func(t *testing.T) {
 			resp := put(t, client, srv.URL+"/recordings/Files/"+p, data, false)
 			assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
