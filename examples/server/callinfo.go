@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"strings"
 	"sync"
@@ -16,11 +17,12 @@ type callInfoResolver struct{ m *Main }
 
 var _ recordings.CallInfoResolver = (*callInfoResolver)(nil)
 
+// Resolve implements recordings.CallInfoResolver.
 func (c *callInfoResolver) Resolve(ctx context.Context, f recordings.RecordingFacts) (recordings.CallInfo, bool, error) {
 	if !f.Name.Valid || f.Name.GUID == "" {
 		return recordings.CallInfo{}, false, nil
 	}
-	ci, err := c.resolve(ctx, f)
+	ci, err := c.resolve(ctx, f.Name)
 	if err != nil {
 		return recordings.CallInfo{}, false, err
 	}
@@ -35,20 +37,13 @@ func (c *callInfoResolver) Resolve(ctx context.Context, f recordings.RecordingFa
 	if ci.State != cdr.StateAttached {
 		return recordings.CallInfo{}, false, nil
 	}
-	name := ci.Remote.CN
-	if name == "" {
-		name = ci.Remote.DN
-	}
-	if name == "" {
-		name = ci.Remote.H323
-	}
 	keys := make([]string, len(ci.CDRs))
 	for i, k := range ci.CDRs {
 		keys[i] = string(k)
 	}
 	return recordings.CallInfo{
 		Owner:        ci.Owner,
-		RemoteName:   name,
+		RemoteName:   cmp.Or(ci.Remote.CN, ci.Remote.DN, ci.Remote.H323),
 		RemoteNumber: ci.Remote.E164,
 		Direction:    recordings.Direction(ci.Direction),
 		External:     ci.External,
@@ -58,12 +53,14 @@ func (c *callInfoResolver) Resolve(ctx context.Context, f recordings.RecordingFa
 	}, true, nil
 }
 
-func (c *callInfoResolver) resolve(ctx context.Context, f recordings.RecordingFacts) (cdr.CallInfo, error) {
+// resolve correlates the recording of file name n with its stored CDRs,
+// with the PBX name of the settings and the users file as directory.
+func (c *callInfoResolver) resolve(ctx context.Context, n recordings.FileName) (cdr.CallInfo, error) {
 	s, err := c.m.svc.Settings(ctx, recordings.SystemActor())
 	if err != nil {
 		return cdr.CallInfo{}, err
 	}
-	return c.m.cdrs.Resolve(ctx, cdr.Recording{Conf: f.Name.GUID, MAC: f.Name.MAC, RegName: f.Name.RegName},
+	return c.m.cdrs.Resolve(ctx, cdr.Recording{Conf: n.GUID, MAC: n.MAC, RegName: n.RegName},
 		cdr.Policy{PBXName: s.PBXName, Directory: c.m.users.Load().dir})
 }
 
@@ -73,9 +70,7 @@ func (m *Main) callRecords(ctx context.Context, r *recordings.Recording) (any, e
 	if !r.Name.Valid {
 		return nil, nil
 	}
-	ci, err := (&callInfoResolver{m: m}).resolve(ctx, recordings.RecordingFacts{
-		ID: r.ID, FileName: r.FileName, Name: r.Name, UploadCompleted: r.UploadCompleted,
-	})
+	ci, err := (&callInfoResolver{m: m}).resolve(ctx, r.Name)
 	if err != nil {
 		return nil, err
 	}
