@@ -48,6 +48,7 @@ func TestIngestStoresAndConverts(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "RIFF", string(head))
 	assert.Equal(t, "audio/wav", wav.ContentType)
+	assert.Equal(t, `"`+r.WAV.SHA256+`"`, wav.ETag, "the content's hash: a WAV converted again has a new tag")
 
 	raw, err := e.svc.Open(context.Background(), admin, r.ID, recordings.MediaPCAP)
 	require.NoError(t, err)

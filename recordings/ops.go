@@ -205,7 +205,11 @@ type MediaFile struct {
 	Name        string // file name for a download
 	ContentType string
 	ModTime     time.Time
-	Recording   *Recording
+	// ETag is a strong entity tag of the file's content (its quoted
+	// SHA-256): a WAV converted again changes it even when ModTime stays,
+	// so a client revalidating its cached copy gets the new one.
+	ETag      string
+	Recording *Recording
 }
 
 // Open opens a recording's WAV or pcap for a.
@@ -273,16 +277,19 @@ func (s *Service) Open(ctx context.Context, a Actor, id string, kind MediaKind) 
 	if kind == MediaListen {
 		s.listens.heard(a, id, now)
 	}
-	key, ext, ctype := r.WAV.Key, ".wav", "audio/wav"
+	ref, ext, ctype := r.WAV, ".wav", "audio/wav"
 	if kind == MediaPCAP {
-		key, ext, ctype = r.PCAP.Key, ".pcap", "application/vnd.tcpdump.pcap"
+		ref, ext, ctype = r.PCAP, ".pcap", "application/vnd.tcpdump.pcap"
 	}
-	b, err := s.blobs.Open(ctx, key)
+	b, err := s.blobs.Open(ctx, ref.Key)
 	if err != nil {
 		return nil, internal(err, "opening the recording's file")
 	}
-	mod := r.UploadCompleted
-	return &MediaFile{Blob: b, Name: mediaName(r) + ext, ContentType: ctype, ModTime: mod, Recording: r}, nil
+	f := &MediaFile{Blob: b, Name: mediaName(r) + ext, ContentType: ctype, ModTime: r.UploadCompleted, Recording: r}
+	if ref.SHA256 != "" {
+		f.ETag = `"` + ref.SHA256 + `"`
+	}
+	return f, nil
 }
 
 // playbacks remembers when each actor last opened each recording for
