@@ -3,7 +3,6 @@ package sqlite_test
 import (
 	"context"
 	"fmt"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,6 +14,7 @@ import (
 	"github.com/f0fce437/callrec/adapters/sqlite"
 	"github.com/f0fce437/callrec/cdr/cdrtest"
 	"github.com/f0fce437/callrec/recordings"
+	"github.com/f0fce437/callrec/recordings/recordingstest"
 )
 
 // TestDiskFull fills a real 1 MB tmpfs under the database: both stores of
@@ -22,11 +22,7 @@ import (
 // (translated from SQLITE_FULL by its result code), and what was committed
 // before stays readable.
 func TestDiskFull(t *testing.T) {
-	mnt := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt).CombinedOutput(); err != nil {
-		t.Skipf("cannot mount a 1 MB tmpfs here (needs root): %v %s", err, out)
-	}
-	t.Cleanup(func() { _ = exec.Command("umount", mnt).Run() })
+	mnt := recordingstest.SmallDisk(t, "1m")
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(mnt, "callrec.db"), sqlite.Options{})
 	require.NoError(t, err)
