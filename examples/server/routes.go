@@ -120,7 +120,7 @@ func (m *Main) routes() (http.Handler, error) {
 	}
 	// Every request body may trickle for the length of a call, but not
 	// stall: the read deadline moves with each read.
-	return idleTimeout(bodyIdleTimeout, mux), nil
+	return idleTimeout(bodyIdleTimeout, webdav.RefuseDotSegments(base+"/Files/", mux)), nil
 }
 
 // readyz answers 200 while the server serves and its database answers.
