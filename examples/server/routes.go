@@ -121,7 +121,7 @@ func (m *Main) routes() (http.Handler, error) {
 	}
 	// Every request body may trickle for the length of a call, but not
 	// stall: the read deadline moves with each read.
-	h := idleTimeout(m.BodyIdleTimeout, mux)
+	h := idleTimeout(m.BodyIdleTimeout, webdav.RefuseDotSegments(base+"/Files/", mux))
 	if c.TLSCert != "" {
 		h = strictTransport(h)
 	}

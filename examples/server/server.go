@@ -64,7 +64,7 @@ type Main struct {
 	limiter     *auth.Limiter
 	metrics     *metrics
 	digest      *digestFile
-	arrivals    chan []string // conferences whose CDRs arrived, for CallInfoArrived
+	arrivals    *arrivals // conferences whose CDRs arrived, for CallInfoArrived
 
 	srv     *http.Server
 	addr    atomic.Value // string: the address listened on
@@ -194,7 +194,7 @@ func (m *Main) Close() error {
 		m.bgStop()
 	}
 	if m.arrivals != nil {
-		close(m.arrivals)
+		m.arrivals.close()
 		m.arrivals = nil
 	}
 	m.wg.Wait()
@@ -261,10 +261,10 @@ func (m *Main) open(ctx context.Context) error {
 		return err
 	}
 
-	m.arrivals = make(chan []string, 4096)
+	m.arrivals = newArrivals()
 	m.cdrs = cdr.NewService(m.db.CDRs(), cdr.Options{
 		Logger:   m.tracing.Logger(recordings.TraceCallInfo),
-		Listener: arrivalListener(m.arrivals),
+		Listener: m.arrivals,
 	})
 	m.gate = licensegate.New()
 	m.svc, err = recordings.New(recordings.Config{

@@ -114,7 +114,8 @@ func TestGateDrivesAccessAndDeletion(t *testing.T) {
 	e.clock.Advance(time.Minute)
 	b1 := e.record(2, "bob")
 	b2 := e.record(3, "bob")
-	pending, err := e.svc.Ingest(ctx, "no-cdr.pcap", bytes.NewReader(nil), 0)
+	body := []byte("an upload off the name grammar: nobody's") // an empty one would be a placeholder, not a recording
+	pending, err := e.svc.Ingest(ctx, "no-cdr.pcap", bytes.NewReader(body), int64(len(body)))
 	require.NoError(t, err)
 	assert.True(t, e.accessible(a1), "alice claimed the only licence")
 	assert.False(t, e.accessible(b1), "bob waits")
