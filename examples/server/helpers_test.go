@@ -152,30 +152,45 @@ func fixturePCAP(t *testing.T, length time.Duration) []byte {
 	return b.Bytes()
 }
 
-// digestPUT uploads body to url as a phone does: a first request without
-// credentials gets the challenge, the second answers it with Digest.
-func digestPUT(t *testing.T, url string, body []byte, user, password string) *http.Response {
-	t.Helper()
-	first, err := http.DefaultClient.Do(mustRequest(t, http.MethodPut, url, nil))
-	require.NoError(t, err)
+// digestAuth gets the Digest challenge of url (a PUT without credentials,
+// as a phone's first request) and returns the Authorization header that
+// answers it with algorithm alg (auth.MD5 or auth.SHA256) for a PUT of url.
+func digestAuth(url, alg, user, password string) (string, error) {
+	req, err := http.NewRequest(http.MethodPut, url, nil)
+	if err != nil {
+		return "", err
+	}
+	first, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", err
+	}
 	first.Body.Close()
-	require.Equal(t, http.StatusUnauthorized, first.StatusCode)
 	var nonce string
 	for _, h := range first.Header.Values("WWW-Authenticate") {
-		if strings.HasPrefix(h, "Digest ") && strings.Contains(h, "algorithm=MD5") {
+		if strings.HasPrefix(h, "Digest ") && strings.Contains(h, "algorithm="+alg+",") {
 			_, rest, _ := strings.Cut(h, `nonce="`)
 			nonce, _, _ = strings.Cut(rest, `"`)
 		}
 	}
-	require.NotEmpty(t, nonce, "a Digest MD5 challenge")
-	req := mustRequest(t, http.MethodPut, url, bytes.NewReader(body))
+	if first.StatusCode != http.StatusUnauthorized || nonce == "" {
+		return "", fmt.Errorf("no Digest %s challenge: %s", alg, first.Status)
+	}
 	uri := req.URL.RequestURI()
-	sum := md5.Sum([]byte("cn"))
-	cnonce := hex.EncodeToString(sum[:])
-	ha1 := auth.HA1(auth.MD5, user, "callrec", password)
-	resp := auth.DigestResponse(auth.MD5, ha1, nonce, "00000001", cnonce, "auth", http.MethodPut, uri)
-	req.Header.Set("Authorization", fmt.Sprintf(`Digest username=%q, realm="callrec", nonce=%q, uri=%q, algorithm=MD5, qop=auth, nc=00000001, cnonce=%q, response=%q`,
-		user, nonce, uri, cnonce, resp))
+	sum := md5.Sum([]byte(nonce))
+	cnonce := hex.EncodeToString(sum[:8])
+	resp := auth.DigestResponse(alg, auth.HA1(alg, user, "callrec", password), nonce, "00000001", cnonce, "auth", http.MethodPut, uri)
+	return fmt.Sprintf(`Digest username=%q, realm="callrec", nonce=%q, uri=%q, algorithm=%s, qop=auth, nc=00000001, cnonce=%q, response=%q`,
+		user, nonce, uri, alg, cnonce, resp), nil
+}
+
+// digestPUT uploads body to url as a phone does: a first request without
+// credentials gets the challenge, the second answers it with Digest.
+func digestPUT(t *testing.T, url string, body []byte, user, password string) *http.Response {
+	t.Helper()
+	authz, err := digestAuth(url, auth.MD5, user, password)
+	require.NoError(t, err)
+	req := mustRequest(t, http.MethodPut, url, bytes.NewReader(body))
+	req.Header.Set("Authorization", authz)
 	res, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	return res

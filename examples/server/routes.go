@@ -46,7 +46,7 @@ func (m *Main) routes() (http.Handler, error) {
 		},
 	}, auth.GuardOptions{Realm: digestRealm, Attempts: m.limiter, Logger: m.tracing.Logger(recordings.TraceRecording)})
 	files := webdav.New(m.svc, webdav.Options{Logger: m.tracing.Logger(recordings.TraceRecording), Auth: guard.Wrap})
-	mux.Handle(base+"/Files/", m.metrics.instrumentUploads(http.StripPrefix(base+"/Files", files)))
+	mux.Handle(base+"/Files/", m.storing.wrap(m.metrics.instrumentUploads(http.StripPrefix(base+"/Files", files))))
 
 	// CDRs from the PBX: the Guard authenticates, so cdrhttp takes what
 	// passes it.
@@ -63,7 +63,7 @@ func (m *Main) routes() (http.Handler, error) {
 		},
 	}, auth.GuardOptions{Realm: digestRealm, Attempts: m.limiter, Logger: m.tracing.Logger(recordings.TraceCallInfo)})
 	cdrs := cdrhttp.NewHandler(m.cdrs, cdrhttp.Config{Anonymous: true, Logger: m.tracing.Logger(recordings.TraceCallInfo)})
-	mux.Handle(base+"/cdr", m.metrics.instrumentCDR(cdrGuard.Wrap(cdrs)))
+	mux.Handle(base+"/cdr", m.storing.wrap(m.metrics.instrumentCDR(cdrGuard.Wrap(cdrs))))
 
 	// The apps and the AppWebsocket.
 	ui, err := webui.New(webui.Options{FrameAncestors: c.FrameAncestors})

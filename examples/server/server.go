@@ -66,6 +66,7 @@ type Main struct {
 	digest      *digestFile
 	arrivals    *arrivals // conferences whose CDRs arrived, for CallInfoArrived
 
+	storing inflight // uploads and CDR intakes being handled
 	srv     *http.Server
 	addr    atomic.Value // string: the address listened on
 	started chan struct{}
@@ -183,6 +184,13 @@ func (m *Main) Run(ctx context.Context) error {
 		m.srv.Close()
 	}
 	<-errc
+	// Close does not wait for handlers: let the cut-off uploads record
+	// what they received before the service closes.
+	wctx, wcancel := context.WithTimeout(context.Background(), m.ShutdownTimeout)
+	defer wcancel()
+	if err := m.storing.wait(wctx); err != nil {
+		m.Logger.Error("uploads still being stored at exit; their recordings are recovered as partial at the next start", "err", err)
+	}
 	return nil
 }
 

@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/f0fce437/callrec/adapters/auth"
 )
 
 // TestGracefulShutdown stops the server while a phone is still streaming an
@@ -67,18 +69,21 @@ func TestGracefulShutdown(t *testing.T) {
 func TestShutdownKeepsCutOffUploads(t *testing.T) {
 	dir := t.TempDir()
 	args := []string{"-users", writeUsers(t, dir), "-webdav-user", testWebDAVUser, "-webdav-password", testWebDAVPass}
-	ts := startServerWith(t, dir, func(m *Main) { m.ShutdownTimeout = 300 * time.Millisecond }, args...)
+	ts := startServerWith(t, dir, func(m *Main) { m.ShutdownTimeout = time.Second }, args...)
 	pcap := fixturePCAP(t, 3*time.Second)
 	pr, pw := io.Pipe()
 	defer pw.Close()
-	req := mustRequest(t, http.MethodPut, ts.base+"/Files/"+testConf+"-009033302ab1-22--alice-phone.pcap", pr)
-	req.SetBasicAuth(testWebDAVUser, testWebDAVPass)
+	url := ts.base + "/Files/" + testConf + "-009033302ab1-22--alice-phone.pcap"
+	authz, err := digestAuth(url, auth.SHA256, testWebDAVUser, testWebDAVPass) // no bcrypt: the upload starts at once
+	require.NoError(t, err)
+	req := mustRequest(t, http.MethodPut, url, pr)
+	req.Header.Set("Authorization", authz)
 	go func() {
 		if res, err := http.DefaultClient.Do(req); err == nil {
 			res.Body.Close()
 		}
 	}()
-	_, err := pw.Write(pcap[:len(pcap)/2])
+	_, err = pw.Write(pcap[:len(pcap)/2])
 	require.NoError(t, err)
 	waitInFlight(t, ts)
 	ts.stop() // returns once the shutdown timeout cut the upload off
