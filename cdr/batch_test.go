@@ -74,7 +74,7 @@ func TestBatch(t *testing.T) {
 	// registration name) with the directory.
 	owners := map[string]int{}
 	for conf, group := range byConf {
-		info := cdr.Resolve(cdr.Recording{Conf: conf, Uploaded: uploaded}, group, cdr.Policy{Directory: users}, uploaded)
+		info := cdr.Resolve(cdr.Recording{Conf: conf}, group, cdr.Policy{Directory: users})
 		require.Equal(t, cdr.StateAttached, info.State)
 		owners[info.Owner+"/"+info.OwnerRule]++
 	}

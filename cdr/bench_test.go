@@ -32,7 +32,7 @@ func BenchmarkParseCorrelate(b *testing.B) {
 			}
 		})
 		for _, conf := range order {
-			info := cdr.Resolve(cdr.Recording{Conf: conf, Uploaded: uploaded}, byConf[conf], pol, uploaded)
+			info := cdr.Resolve(cdr.Recording{Conf: conf}, byConf[conf], pol)
 			if info.State != cdr.StateAttached {
 				b.Fatal(info.State)
 			}

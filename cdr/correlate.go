@@ -7,22 +7,16 @@ import (
 	"time"
 )
 
-// DefaultNoCDRWait is how long after its upload completed a recording without
-// a matching CDR stays pending before it shows NoCDR.
-const DefaultNoCDRWait = 10 * time.Minute
-
 // Recording holds the facts of a recording that correlation needs, all from
-// its upload: the file name <conf>-<mac>-<serial>[-<reg-name>] and the time
-// the upload completed.
+// its file name <conf>-<mac>-<serial>[-<reg-name>].
 type Recording struct {
-	Conf     string    // conference GUID of the call (hex)
-	MAC      string    // MAC address of the recording device (hex)
-	RegName  string    // registration name; empty when the name had none
-	Uploaded time.Time // upload completion; zero while still uploading
+	Conf    string // conference GUID of the call (hex)
+	MAC     string // MAC address of the recording device (hex)
+	RegName string // registration name; empty when the name had none
 }
 
 // Policy holds the settings correlation depends on. The zero value uses CDRs
-// of any PBX, no directory and the default wait.
+// of any PBX and no directory.
 type Policy struct {
 	// PBXName, once configured, restricts ownership to CDRs whose pbx
 	// attribute equals it (without regard to case); CDRs of other PBXs are
@@ -31,26 +25,23 @@ type Policy struct {
 	// Directory resolves owners to user names. Nil means plain library use:
 	// the owner is the CDR's h323 name.
 	Directory Directory
-	// NoCDRWait is how long a recording stays pending; 0 means
-	// DefaultNoCDRWait.
-	NoCDRWait time.Duration
 }
 
 // State says whether CDRs are attached to a recording.
+//
+// Correlation knows nothing of time: how long a recording waits for its
+// CDRs, and who owns it when none came (NoCDR), is decided in one place, by
+// the recordings service (recordings.Config.CDRWait, SweepCallInfo), which
+// asks again whenever CDRs of the conference arrive.
 type State string
 
 // The states of a recording's call information.
 const (
-	// StatePending: no usable CDR yet and the wait is not over. The
-	// recording has no owner (admins only) and is not yet subject to
-	// licensing.
+	// StatePending: no usable CDR shares the recording's conference (yet).
 	StatePending State = "pending"
 	// StateAttached: at least one usable CDR shares the recording's
 	// conference.
 	StateAttached State = "attached"
-	// StateNoCDR: the wait is over without a usable CDR. The owner, if any,
-	// comes from the registration name alone. A late CDR still attaches.
-	StateNoCDR State = "nocdr"
 )
 
 // Direction of a call from the owner's point of view.
@@ -69,7 +60,7 @@ const (
 	RuleTrunkOutgoing = "trunk-outgoing"    // recorded on a trunk: the user who initiated the call
 	RuleTrunkIncoming = "trunk-incoming"    // recorded on a trunk: the first user who answered
 	RuleWaitingQueue  = "waiting-queue"     // recorded on a waiting queue: the user who answered
-	RuleRegName       = "registration-name" // NoCDR fallback: the user owning the registration name
+	RuleRegName       = "registration-name" // no CDR names a user: the user owning the registration name
 )
 
 // Kinds of Diversion.
@@ -117,14 +108,12 @@ type CallInfo struct {
 
 	CDRs    []Key        `json:"cdrs,omitempty"`    // the CDRs used, in call order
 	Foreign []ForeignCDR `json:"foreign,omitempty"` // CDRs of another PBX, not used
-	// Recheck is, while pending, when to resolve again so the recording
-	// turns NoCDR.
-	Recheck time.Time `json:"recheck,omitzero"`
 }
 
 // Resolve correlates one recording with the CDRs that share its conference
-// GUID (the result of Store.ByConf; CDRs without it are ignored) at time now.
-// It is pure and safe for concurrent use if the Directory is.
+// GUID (the result of Store.ByConf; CDRs without it are ignored). It is pure
+// and safe for concurrent use if the Directory is. Without a usable CDR the
+// state is StatePending and nothing else is set but Foreign.
 //
 // CDRs are put in call order: by utc, then by the time of their first event,
 // then by Key so that the result does not depend on the order CDRs arrived
@@ -147,7 +136,7 @@ type CallInfo struct {
 //
 // The other fields come from the owner's leg: the user CDR that gave the
 // owner, or the trunk or queue CDR when no user CDR did.
-func Resolve(rec Recording, cdrs []CDR, pol Policy, now time.Time) CallInfo {
+func Resolve(rec Recording, cdrs []CDR, pol Policy) CallInfo {
 	var info CallInfo
 	used := make([]*CDR, 0, len(cdrs))
 	for i := range cdrs {
@@ -162,7 +151,8 @@ func Resolve(rec Recording, cdrs []CDR, pol Policy, now time.Time) CallInfo {
 		used = append(used, c)
 	}
 	if len(used) == 0 {
-		return pending(rec, pol, now, info)
+		info.State = StatePending
+		return info
 	}
 	slices.SortStableFunc(used, func(a, b *CDR) int {
 		return cmp.Or(cmp.Compare(a.UTC, b.UTC), cmp.Compare(firstTime(a), firstTime(b)), strings.Compare(string(a.Key), string(b.Key)))
@@ -185,30 +175,6 @@ func Resolve(rec Recording, cdrs []CDR, pol Policy, now time.Time) CallInfo {
 	info.TalkTime = talkTime(leg)
 	info.External = r.external(leg)
 	info.Direction = r.direction(leg, info.OwnerRule, info.External)
-	return info
-}
-
-// pending fills info for a recording without usable CDRs.
-func pending(rec Recording, pol Policy, now time.Time, info CallInfo) CallInfo {
-	wait := pol.NoCDRWait
-	if wait <= 0 {
-		wait = DefaultNoCDRWait
-	}
-	info.State = StatePending
-	if rec.Uploaded.IsZero() {
-		return info
-	}
-	due := rec.Uploaded.Add(wait)
-	if now.Before(due) {
-		info.Recheck = due
-		return info
-	}
-	info.State = StateNoCDR
-	if pol.Directory != nil {
-		if u, ok := pol.Directory.UserByDevice(rec.RegName); ok {
-			info.Owner, info.OwnerDisplay, info.OwnerRule = u.Name, u.DisplayName, RuleRegName
-		}
-	}
 	return info
 }
 

@@ -71,7 +71,7 @@ func TestResolveFixtures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.fixture+"/"+tt.name, func(t *testing.T) {
 			cdrs := decodeAll(t, readFixture(t, tt.fixture+".xml"))
-			info := cdr.Resolve(tt.rec, cdrs, tt.pol, uploaded)
+			info := cdr.Resolve(tt.rec, cdrs, tt.pol)
 			assert.Equal(t, cdr.StateAttached, info.State)
 			assert.Equal(t, tt.owner, info.Owner)
 			assert.Equal(t, tt.dir, info.Direction)
@@ -80,7 +80,7 @@ func TestResolveFixtures(t *testing.T) {
 			for range 5 {
 				shuffled := slices.Clone(cdrs)
 				rand.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
-				assert.Equal(t, info, cdr.Resolve(tt.rec, shuffled, tt.pol, uploaded))
+				assert.Equal(t, info, cdr.Resolve(tt.rec, shuffled, tt.pol))
 			}
 			golden(t, tt.fixture+"."+tt.name+".callinfo.json", info)
 		})
@@ -88,47 +88,30 @@ func TestResolveFixtures(t *testing.T) {
 }
 
 func rec(conf, regName string) cdr.Recording {
-	return cdr.Recording{Conf: conf, MAC: "009033a2b3c4", RegName: regName, Uploaded: uploaded}
+	return cdr.Recording{Conf: conf, MAC: "009033a2b3c4", RegName: regName}
 }
 
-// TestResolveNoCDRThenLate walks a recording through pending, NoCDR and a
-// late CDR.
-func TestResolveNoCDRThenLate(t *testing.T) {
+// TestResolvePendingThenLate: without a CDR of its conference a recording
+// is pending, whatever the time (the recordings service decides when it
+// shows NoCDR); a CDR arriving later attaches.
+func TestResolvePendingThenLate(t *testing.T) {
 	r := rec(confBasic, "bob-phone")
-	pol := cdr.Policy{Directory: users, NoCDRWait: 5 * time.Minute}
+	pol := cdr.Policy{Directory: users}
 
-	info := cdr.Resolve(r, nil, pol, uploaded.Add(time.Minute))
-	assert.Equal(t, cdr.CallInfo{State: cdr.StatePending, Recheck: uploaded.Add(5 * time.Minute)}, info)
+	info := cdr.Resolve(r, nil, pol)
+	assert.Equal(t, cdr.CallInfo{State: cdr.StatePending}, info, "no owner guessed without a CDR")
 
-	info = cdr.Resolve(r, nil, pol, uploaded.Add(5*time.Minute))
-	assert.Equal(t, cdr.CallInfo{State: cdr.StateNoCDR, Owner: "bob", OwnerDisplay: "Bob B.", OwnerRule: cdr.RuleRegName}, info,
-		"NoCDR falls back to the user owning the registration name")
+	other := decodeAll(t, readFixture(t, "trunk-outgoing.xml"))
+	info = cdr.Resolve(r, other, pol)
+	assert.Equal(t, cdr.CallInfo{State: cdr.StatePending}, info, "CDRs of another conference are ignored")
 
 	cdrs := decodeAll(t, readFixture(t, "basic-internal.xml"))
-	info = cdr.Resolve(r, cdrs, pol, uploaded.Add(time.Hour))
+	info = cdr.Resolve(r, cdrs, pol)
 	assert.Equal(t, cdr.StateAttached, info.State, "a late CDR attaches")
 	assert.Equal(t, "bob", info.Owner)
 	assert.Equal(t, cdr.RuleUser, info.OwnerRule)
 	assert.Equal(t, "alice", info.Remote.H323)
 	assert.Equal(t, 67*time.Second, info.TalkTime)
-}
-
-func TestResolvePendingDefaults(t *testing.T) {
-	r := rec(confBasic, "nobody-knows")
-	info := cdr.Resolve(r, nil, cdr.Policy{}, uploaded.Add(9*time.Minute))
-	assert.Equal(t, cdr.StatePending, info.State)
-	assert.Equal(t, uploaded.Add(cdr.DefaultNoCDRWait), info.Recheck)
-
-	info = cdr.Resolve(r, nil, cdr.Policy{Directory: users}, uploaded.Add(10*time.Minute))
-	assert.Equal(t, cdr.CallInfo{State: cdr.StateNoCDR}, info, "NoCDR without a known registration name has no owner")
-
-	r.Uploaded = time.Time{}
-	info = cdr.Resolve(r, nil, cdr.Policy{}, uploaded.Add(time.Hour))
-	assert.Equal(t, cdr.CallInfo{State: cdr.StatePending}, info, "an upload still running stays pending")
-
-	other := decodeAll(t, readFixture(t, "trunk-outgoing.xml"))
-	info = cdr.Resolve(rec(confBasic, "alice"), other, cdr.Policy{}, uploaded)
-	assert.Equal(t, cdr.StatePending, info.State, "CDRs of another conference are ignored")
 }
 
 // TestResolvePBXName checks that a configured PBX name keeps other PBXs'
@@ -137,21 +120,21 @@ func TestResolvePBXName(t *testing.T) {
 	cdrs := decodeAll(t, readFixture(t, "basic-internal.xml"))
 	r := rec(confBasic, "alice")
 
-	info := cdr.Resolve(r, cdrs, cdr.Policy{PBXName: "PBX1"}, uploaded)
+	info := cdr.Resolve(r, cdrs, cdr.Policy{PBXName: "PBX1"})
 	assert.Equal(t, "alice", info.Owner, "names compare without regard to case")
 	assert.Empty(t, info.Foreign)
 
-	info = cdr.Resolve(r, cdrs, cdr.Policy{}, uploaded)
+	info = cdr.Resolve(r, cdrs, cdr.Policy{})
 	assert.Equal(t, "alice", info.Owner, "no PBX name configured: all PBXs are used")
 
-	info = cdr.Resolve(r, cdrs, cdr.Policy{PBXName: "pbx2"}, uploaded.Add(time.Minute))
+	info = cdr.Resolve(r, cdrs, cdr.Policy{PBXName: "pbx2"})
 	assert.Equal(t, cdr.StatePending, info.State)
 	assert.Empty(t, info.Owner)
 	assert.Equal(t, []cdr.ForeignCDR{{Key: cdrs[0].Key, PBX: "pbx1"}, {Key: cdrs[1].Key, PBX: "pbx1"}}, info.Foreign)
 
 	// One leg from the configured PBX, one from another: only the first counts.
 	cdrs[0].PBX = "elsewhere"
-	info = cdr.Resolve(r, cdrs, cdr.Policy{PBXName: "pbx1"}, uploaded)
+	info = cdr.Resolve(r, cdrs, cdr.Policy{PBXName: "pbx1"})
 	assert.Equal(t, cdr.StateAttached, info.State)
 	assert.Empty(t, info.Owner, "alice's own CDR came from another PBX")
 	assert.Equal(t, []cdr.Key{cdrs[1].Key}, info.CDRs)
@@ -178,11 +161,11 @@ func TestResolveDirectoryRules(t *testing.T) {
 			if tt.regName == "desk-7" {
 				cdrs := slices.Clone(cdrs)
 				cdrs[0].H323, cdrs[0].Device = "desk-7", ""
-				info := cdr.Resolve(r, cdrs, cdr.Policy{Directory: tt.dir}, uploaded)
+				info := cdr.Resolve(r, cdrs, cdr.Policy{Directory: tt.dir})
 				assert.Equal(t, tt.owner, info.Owner)
 				return
 			}
-			info := cdr.Resolve(r, cdrs, cdr.Policy{Directory: tt.dir}, uploaded)
+			info := cdr.Resolve(r, cdrs, cdr.Policy{Directory: tt.dir})
 			assert.Equal(t, tt.owner, info.Owner)
 			assert.Equal(t, tt.reason, info.Reason)
 		})
@@ -192,13 +175,13 @@ func TestResolveDirectoryRules(t *testing.T) {
 func TestResolveByMAC(t *testing.T) {
 	cdrs := decodeAll(t, readFixture(t, "basic-internal.xml"))
 	cdrs[1].Device = "00-90-33-A2-02-02"
-	r := cdr.Recording{Conf: confBasic, MAC: "009033a20202", Uploaded: uploaded}
-	info := cdr.Resolve(r, cdrs, cdr.Policy{}, uploaded)
+	r := cdr.Recording{Conf: confBasic, MAC: "009033a20202"}
+	info := cdr.Resolve(r, cdrs, cdr.Policy{})
 	assert.Equal(t, "bob", info.Owner, "a CDR device naming the recording's MAC is the recording device")
 }
 
 func TestResolveConfCaseInsensitive(t *testing.T) {
 	cdrs := decodeAll(t, readFixture(t, "basic-internal.xml"))
 	r := rec("8A6B4C2DE909D31192E80090331032AA", "alice")
-	require.Equal(t, "alice", cdr.Resolve(r, cdrs, cdr.Policy{}, uploaded).Owner)
+	require.Equal(t, "alice", cdr.Resolve(r, cdrs, cdr.Policy{}).Owner)
 }

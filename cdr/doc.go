@@ -45,9 +45,10 @@
 // Whichever of a recording and its CDRs comes second attaches. The recordings
 // service calls [Service.Resolve] with the recording's facts when its upload
 // completes, again when a [Listener] hears that CDRs of its conference were
-// stored, and at [CallInfo].Recheck; [StatePending] becomes [StateNoCDR] once
-// [Policy].NoCDRWait has passed since the upload completed, and a late CDR
-// still turns it into [StateAttached].
+// stored, and once more when its wait for CDRs ends. Correlation has no
+// clock: [StatePending] only says that no usable CDR is there yet. When a
+// recording shows NoCDR, and who owns it then, is decided by the recordings
+// service alone (its CDRWait and NoCDR sweep); a late CDR still attaches.
 //
 // # Intake
 //

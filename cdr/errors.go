@@ -33,6 +33,7 @@ type ParseError struct {
 	Err    error
 }
 
+// Error says where reading stopped and why.
 func (e *ParseError) Error() string {
 	where := fmt.Sprintf("line %d, column %d (byte %d)", e.Line, e.Column, e.Offset)
 	if e.CDR > 0 {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/f0fce437/callrec/cdr"
 )
@@ -54,16 +53,13 @@ func ExampleDecoder_malformed() {
 func ExampleResolve() {
 	cdrs, _ := cdr.DecodeAll(strings.NewReader(exampleBody), cdr.Limits{})
 	// B's phone recorded the call: pcap e89277f0e909d31192e80090331032dd-009033000b0b-1--b.pcap
-	rec := cdr.Recording{Conf: "e89277f0e909d31192e80090331032dd", MAC: "009033000b0b", RegName: "b",
-		Uploaded: time.Unix(1272551270, 0)}
-	info := cdr.Resolve(rec, cdrs, cdr.Policy{}, rec.Uploaded)
+	rec := cdr.Recording{Conf: "e89277f0e909d31192e80090331032dd", MAC: "009033000b0b", RegName: "b"}
+	info := cdr.Resolve(rec, cdrs, cdr.Policy{})
 	fmt.Println(info.State, info.Owner, info.Direction, info.Remote.E164, info.Start, info.TalkTime)
 
-	// The same recording before any CDR arrived, and after the wait.
-	fmt.Println(cdr.Resolve(rec, nil, cdr.Policy{}, rec.Uploaded).State)
-	fmt.Println(cdr.Resolve(rec, nil, cdr.Policy{}, rec.Uploaded.Add(cdr.DefaultNoCDRWait)).State)
+	// The same recording before any CDR arrived.
+	fmt.Println(cdr.Resolve(rec, nil, cdr.Policy{}).State)
 	// Output:
 	// attached b internal 100 2010-04-29 14:27:43 +0000 UTC 2s
 	// pending
-	// nocdr
 }

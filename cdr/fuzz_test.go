@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"io"
 	"testing"
-	"time"
 
 	"github.com/f0fce437/callrec/cdr"
 )
@@ -45,11 +44,10 @@ func FuzzDecode(f *testing.F) {
 			}
 			all = append(all, c)
 		}
-		now := time.Unix(1736935200, 0)
 		for _, c := range all {
 			for _, conf := range c.Confs() {
-				cdr.Resolve(cdr.Recording{Conf: conf, RegName: c.H323, MAC: c.Device, Uploaded: now}, all, cdr.Policy{}, now)
-				cdr.Resolve(cdr.Recording{Conf: conf, Uploaded: now}, all, cdr.Policy{Directory: cdr.UserList{{Name: c.H323, Devices: []string{c.Device}}}}, now)
+				cdr.Resolve(cdr.Recording{Conf: conf, RegName: c.H323, MAC: c.Device}, all, cdr.Policy{})
+				cdr.Resolve(cdr.Recording{Conf: conf}, all, cdr.Policy{Directory: cdr.UserList{{Name: c.H323, Devices: []string{c.Device}}}})
 			}
 		}
 	})

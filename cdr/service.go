@@ -156,19 +156,19 @@ func (s *Service) ByConf(ctx context.Context, conf string) ([]CDR, error) {
 	return out, nil
 }
 
-// Resolve correlates a recording with the stored CDRs of its conference at
-// the Service's current time (see the function Resolve). The recordings
-// service calls it when an upload completes, when a Listener hears of new
-// CDRs of the recording's conference, and at CallInfo.Recheck.
+// Resolve correlates a recording with the stored CDRs of its conference
+// (see the function Resolve). The recordings service calls it when an
+// upload completes, when a Listener hears of new CDRs of the recording's
+// conference, and once more before its wait for CDRs ends.
 func (s *Service) Resolve(ctx context.Context, rec Recording, pol Policy) (CallInfo, error) {
 	if rec.Conf == "" {
-		return Resolve(rec, nil, pol, s.now()), nil
+		return Resolve(rec, nil, pol), nil
 	}
 	cdrs, err := s.ByConf(ctx, rec.Conf)
 	if err != nil {
 		return CallInfo{}, err
 	}
-	return Resolve(rec, cdrs, pol, s.now()), nil
+	return Resolve(rec, cdrs, pol), nil
 }
 
 // List returns stored CDRs newest first, for admins (see Store.List).

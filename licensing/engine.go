@@ -425,14 +425,20 @@ func (e *Engine) RemoveUser(name string) ([]Decision, error) {
 	e.begin("user " + name + " removed from the PBX")
 	if p := e.people[name]; p != nil && p.exists {
 		p.exists = false
-		if p.holder {
-			e.removeHolder(p)
-			e.release(p, e.cause+": a holder who is no longer eligible loses the licence at once")
-		}
-		e.fix(p)
-		e.settle()
+		e.ineligible(p)
 	}
 	return e.end(), nil
+}
+
+// ineligible applies p no longer being eligible: a holder loses the
+// licence at once, and free licences go to the users waiting.
+func (e *Engine) ineligible(p *person) {
+	if p.holder {
+		e.removeHolder(p)
+		e.release(p, e.cause+": a holder who is no longer eligible loses the licence at once")
+	}
+	e.fix(p)
+	e.settle()
 }
 
 // SetGroup sets the recordings group name: "" is open mode, any other name
@@ -515,12 +521,7 @@ func (e *Engine) RemoveMember(group, user string) ([]Decision, error) {
 			delete(e.members, group)
 		}
 		if p := e.people[user]; group == e.group && p != nil {
-			if p.holder {
-				e.removeHolder(p)
-				e.release(p, e.cause+": a holder who is no longer eligible loses the licence at once")
-			}
-			e.fix(p)
-			e.settle()
+			e.ineligible(p)
 		}
 	}
 	return e.end(), nil

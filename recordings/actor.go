@@ -32,6 +32,7 @@ type Action string
 const (
 	ActionUpload          Action = "upload"           // an upload completed (or was kept as partial)
 	ActionUploadDiscarded Action = "upload.discarded" // an aborted repeat upload did not replace a complete one
+	ActionUploadEmpty     Action = "upload.empty"     // an empty upload: a placeholder, nothing stored
 	ActionListen          Action = "listen"
 	ActionDownload        Action = "download"
 	ActionProtect         Action = "protect"

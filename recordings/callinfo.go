@@ -74,7 +74,8 @@ func factsOf(r *Recording) RecordingFacts {
 }
 
 // AttachCallInfo sets a recording's call information from its CDRs: owner,
-// remote party, direction, start. It clears Pending and NoCDR.
+// remote party, direction, external, start and talk time. It clears Pending
+// and NoCDR.
 func (s *Service) AttachCallInfo(ctx context.Context, id string, info CallInfo) error {
 	if !info.Direction.Valid() {
 		return Errorf(Invalid, "unknown direction %q", info.Direction)
@@ -93,7 +94,7 @@ func (s *Service) AttachCallInfo(ctx context.Context, id string, info CallInfo) 
 		}
 		r.CallState = CallCDR
 		r.Owner, r.RemoteName, r.RemoteNumber = info.Owner, info.RemoteName, info.RemoteNumber
-		r.Direction, r.External, r.CDRRef = info.Direction, info.External, info.CDRRef
+		r.Direction, r.External, r.TalkTime, r.CDRRef = info.Direction, info.External, info.TalkTime, info.CDRRef
 		if !info.Start.IsZero() {
 			r.Start = info.Start.UTC()
 		}

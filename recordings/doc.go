@@ -20,9 +20,23 @@
 // turns it into a partial recording. A complete upload is fsynced, committed
 // atomically, and recorded in the same transaction that queues its
 // conversion job, before Ingest returns (so before the HTTP answer). Jobs
-// left unfinished by a crash or shutdown resume at the next Start. The pcap
-// is the source of truth and is never deleted by conversion; the WAV is
-// derived and can be regenerated (Reconvert).
+// left unfinished by a crash or shutdown resume at the next Start; a job
+// that meets a storage error (a full disk, a failed commit) is retried with
+// backoff, and only a capture that cannot be read fails its recording. The
+// pcap is the source of truth and is never deleted by conversion; the WAV
+// is derived and can be regenerated (Reconvert). An upload whose recording
+// is deleted while it streams is kept all the same; an empty upload is a
+// placeholder that stores nothing (WebDAV clients send one first).
+//
+// # Call information
+//
+// A recording is pending until call information from its CDRs attaches
+// (CallInfoResolver; whichever of the recording and its CDRs comes second
+// attaches). The Service alone decides when the wait ends: Config.CDRWait
+// after the upload completed, SweepCallInfo turns it NoCDR, owned by the
+// user whose devices include its registration name (DeviceDirectory), if
+// any. A name off the file-name grammar is NoCDR at once. A late CDR still
+// attaches and clears NoCDR.
 //
 // # Visibility
 //
@@ -31,6 +45,14 @@
 // that are licensed: anything else answers NotFound, exactly as a missing
 // recording does. Pending recordings (no CDR yet) have no owner, so only
 // admins see them.
+//
+// # Audit log
+//
+// Every listen, download, protect, unprotect, delete, note, setting change,
+// retention or licence deletion, upload and discarded or empty upload is an
+// AuditEntry (actor, time, recording, and the owner at the time, who may read
+// it). One playback is one listen: the many range requests of an audio
+// player within Config.ListenSession of each other are audited once.
 //
 // # Errors
 //

@@ -22,6 +22,12 @@ import (
 // upload of the same name replaces the earlier one (same ID) only once it is
 // complete; a cut-short repeat never replaces a complete recording.
 //
+// An empty upload (complete, zero bytes) is a placeholder: WebDAV clients
+// create an empty file before they upload the real one. It is acknowledged
+// and audited (ActionUploadEmpty) but creates and changes no recording, so
+// it never shows as a failed call and the next upload of the name is the
+// recording; Ingest returns a nil recording and no error.
+//
 // Errors: Invalid for a refused name, TooLarge over the size limit (nothing
 // kept), InsufficientStorage when the disk is full (nothing half-written
 // kept). Different names upload in parallel.
@@ -83,11 +89,19 @@ func (s *Service) ingest(ctx context.Context, name string, body io.Reader, size 
 	if readErr == nil && ctx.Err() != nil {
 		readErr = ctx.Err()
 	}
-	if readErr != nil && n == 0 {
+	if n == 0 {
 		_ = w.Abort()
 		s.forgetUpload(bg, up)
-		log.Warn("upload aborted before any data", "err", readErr)
-		return nil, Wrap(readErr, Invalid, "upload aborted before any data")
+		if readErr != nil {
+			log.Warn("upload aborted before any data", "err", readErr)
+			return nil, Wrap(readErr, Invalid, "upload aborted before any data")
+		}
+		if err := s.auditPlaceholder(bg, name); err != nil {
+			log.Error("auditing an empty upload", "err", err)
+			return nil, internal(err, "recording the upload")
+		}
+		log.Info("empty upload: a placeholder, no recording made or changed")
+		return nil, nil
 	}
 	info, err := w.Commit()
 	if err != nil {
@@ -159,11 +173,33 @@ func (s *Service) beginUpload(ctx context.Context, name string) (Upload, error) 
 	return up, err
 }
 
+// newRecording returns a recording of a new name. A name off the grammar
+// carries no conference GUID, so no CDR can ever match it: it is NoCDR at
+// once instead of waiting for one.
 func (s *Service) newRecording(name string, now time.Time) *Recording {
-	return &Recording{
+	r := &Recording{
 		ID: newID(), FileName: name, Name: ParseFileName(name),
 		UploadStarted: now, Status: StatusReceiving, CallState: CallPending, Start: now,
 	}
+	if !r.Name.Valid {
+		r.CallState = CallNoCDR
+	}
+	return r
+}
+
+// auditPlaceholder records an empty upload of name, about the recording of
+// that name if there is one.
+func (s *Service) auditPlaceholder(ctx context.Context, name string) error {
+	return s.store.Update(ctx, func(tx Tx) error {
+		r, err := tx.RecordingByFileName(name)
+		switch {
+		case ErrorCode(err) == NotFound:
+			r = nil
+		case err != nil:
+			return err
+		}
+		return s.audit(tx, SystemActor(), ActionUploadEmpty, r, fmt.Sprintf("empty upload of %q: a placeholder, nothing stored", name))
+	})
 }
 
 // forgetUpload undoes beginUpload after a failed upload: the upload row
@@ -217,13 +253,8 @@ func (s *Service) commitUpload(ctx context.Context, up Upload, info BlobInfo, pa
 	now := s.clock.Now().UTC()
 	err := s.store.Update(ctx, func(tx Tx) error {
 		rec, obsolete, created = nil, "", false
-		r, err := tx.Recording(up.RecordingID)
-		if ErrorCode(err) == NotFound {
-			// Deleted while this upload streamed: what the phone sent is
-			// still kept, under the same id.
-			r = s.newRecording(up.FileName, up.Started)
-			r.ID = up.RecordingID
-		} else if err != nil {
+		r, err := s.uploadTarget(tx, up)
+		if err != nil {
 			return err
 		}
 		if err := tx.DeleteUpload(up.ID); err != nil {
@@ -270,6 +301,25 @@ func (s *Service) commitUpload(ctx context.Context, up Upload, info BlobInfo, pa
 	return rec, nil
 }
 
+// uploadTarget returns the recording an upload completes. When its
+// recording was deleted while it streamed (a user or retention deletion
+// racing a repeated upload), what the phone sent is still kept: as an
+// upload of the recording that took the name meanwhile, if another upload
+// of the name began since, else as a new recording under the old id.
+func (s *Service) uploadTarget(tx Tx, up Upload) (*Recording, error) {
+	r, err := tx.Recording(up.RecordingID)
+	if ErrorCode(err) != NotFound {
+		return r, err
+	}
+	r, err = tx.RecordingByFileName(up.FileName)
+	if ErrorCode(err) != NotFound {
+		return r, err
+	}
+	r = s.newRecording(up.FileName, up.Started)
+	r.ID = up.RecordingID
+	return r, nil
+}
+
 // recoverUploads turns every upload a crash interrupted into a partial
 // recording: what the phone sent before the crash is kept.
 func (s *Service) recoverUploads(ctx context.Context) error {
@@ -289,12 +339,16 @@ func (s *Service) recoverUploads(ctx context.Context) error {
 			s.logRec.Info("interrupted upload had no data", "upload", up.ID)
 			continue
 		}
-		if err != nil {
-			return fmt.Errorf("recordings: recovering upload %s: %w", up.ID, err)
+		var rec *Recording
+		if err == nil {
+			rec, err = s.commitUpload(ctx, up, info, true)
 		}
-		rec, err := s.commitUpload(ctx, up, info, true)
 		if err != nil {
-			return fmt.Errorf("recordings: recovering upload %s: %w", up.ID, err)
+			// One upload that cannot be recovered now must not keep the
+			// service from starting: its row and blob stay for the next
+			// start.
+			s.logRec.Error("recovering an interrupted upload; retried at the next start", "upload", up.ID, "file", up.FileName, "err", err)
+			continue
 		}
 		s.logRec.Warn("interrupted upload recovered as partial", "recording", rec.ID, "file", rec.FileName, "bytes", info.Size)
 	}

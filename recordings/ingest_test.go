@@ -48,6 +48,7 @@ func TestIngestStoresAndConverts(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "RIFF", string(head))
 	assert.Equal(t, "audio/wav", wav.ContentType)
+	assert.Equal(t, `"`+r.WAV.SHA256+`"`, wav.ETag, "the content's hash: a WAV converted again has a new tag")
 
 	raw, err := e.svc.Open(context.Background(), admin, r.ID, recordings.MediaPCAP)
 	require.NoError(t, err)
@@ -63,6 +64,7 @@ func TestIngestNotAPcapFailsAndKeepsIt(t *testing.T) {
 	assert.Equal(t, recordings.StatusFailed, r.Status)
 	assert.Contains(t, r.Failure, "not a pcap")
 	assert.False(t, r.Name.Valid, "a name off the grammar is still stored")
+	assert.True(t, r.NoCDR(), "a name without a conference GUID can never match a CDR: NoCDR at once")
 	f, err := e.svc.Open(context.Background(), admin, r.ID, recordings.MediaPCAP)
 	require.NoError(t, err)
 	defer f.Close()
@@ -148,6 +150,49 @@ func TestIngestRepeatedName(t *testing.T) {
 		assert.False(t, full.Partial)
 		assert.Equal(t, int64(len(data)), full.PCAP.Size)
 	})
+}
+
+// TestIngestEmptyUploadIsAPlaceholder: WebDAV clients PUT an empty file
+// before the real one. The empty upload is acknowledged and audited, but it
+// makes no recording (so no failed call), never replaces one, and the real
+// upload that follows is the recording even when it is cut short.
+func TestIngestEmptyUploadIsAPlaceholder(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	name := callName(9, "alice-phone")
+	for _, size := range []int64{0, -1} { // Content-Length: 0, and chunked with no data
+		r, err := e.svc.Ingest(ctx, name, bytes.NewReader(nil), size)
+		require.NoError(t, err)
+		assert.Nil(t, r)
+	}
+	page, err := e.svc.List(ctx, admin, recordings.Filter{})
+	require.NoError(t, err)
+	assert.Empty(t, page.Recordings, "no recording, so no failed call")
+	log, err := e.svc.AuditLog(ctx, admin, recordings.AuditFilter{})
+	require.NoError(t, err)
+	require.Len(t, log.Entries, 2)
+	assert.Equal(t, recordings.ActionUploadEmpty, log.Entries[0].Action)
+	assert.Contains(t, log.Entries[0].Detail, name)
+	assert.Empty(t, log.Entries[0].RecordingID)
+
+	data := pcap(t, 100)
+	r, err := e.svc.Ingest(ctx, name, &brokenReader{r: bytes.NewReader(data[:3000]), err: io.ErrUnexpectedEOF}, -1)
+	require.Error(t, err)
+	require.NotNil(t, r, "the real upload after the placeholder is kept, even cut short")
+	assert.True(t, r.Partial)
+	assert.Equal(t, int64(3000), r.PCAP.Size)
+
+	full := e.ingest(t, name, data)
+	_, err = e.svc.Ingest(ctx, name, bytes.NewReader(nil), 0)
+	require.NoError(t, err)
+	e.idle(t)
+	got, err := e.svc.Get(ctx, admin, full.ID)
+	require.NoError(t, err)
+	assert.Equal(t, full.PCAP, got.PCAP, "an empty repeat replaces nothing")
+	assert.Equal(t, recordings.StatusReady, got.Status)
+	log, err = e.svc.AuditLog(ctx, admin, recordings.AuditFilter{RecordingID: full.ID, Limit: 1})
+	require.NoError(t, err)
+	assert.Equal(t, recordings.ActionUploadEmpty, log.Entries[0].Action)
 }
 
 func TestIngestRefusals(t *testing.T) {

@@ -23,8 +23,9 @@ type CallInfo struct {
 	RemoteNumber string
 	Direction    Direction
 	External     bool
-	Start        time.Time // the CDR's utc
-	CDRRef       string    // identifies the CDR(s), for the detail view
+	Start        time.Time     // the CDR's utc
+	TalkTime     time.Duration // first connect to first release of the owner's leg
+	CDRRef       string        // identifies the CDR(s), for the detail view
 }
 
 // CallInfoResolver finds the call information of a recording from its CDRs

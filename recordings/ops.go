@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -204,10 +205,22 @@ type MediaFile struct {
 	Name        string // file name for a download
 	ContentType string
 	ModTime     time.Time
-	Recording   *Recording
+	// ETag is a strong entity tag of the file's content (its quoted
+	// SHA-256): a WAV converted again changes it even when ModTime stays,
+	// so a client revalidating its cached copy gets the new one.
+	ETag      string
+	Recording *Recording
 }
 
-// Open opens a recording's WAV or pcap for a. Each call is audited.
+// Open opens a recording's WAV or pcap for a.
+//
+// Every download (kind MediaDownload or MediaPCAP) is audited. A listen is
+// audited once per playback: a player fetches the audio in many range
+// requests (buffering, seeking), so an Open for listening is audited only
+// when the same actor has not opened the same recording for listening
+// within Config.ListenSession (sliding from the last request). Playbacks
+// are remembered by this process only: after a restart the next request is
+// audited again.
 //
 // Errors: NotFound when a may not see it; Unlicensed (for admins; users get
 // NotFound) while its owner holds no licence; Forbidden for a user asking
@@ -217,7 +230,7 @@ func (s *Service) Open(ctx context.Context, a Actor, id string, kind MediaKind) 
 		return nil, err
 	}
 	var r *Recording
-	err := s.store.Update(ctx, func(tx Tx) error {
+	check := func(tx Tx) error {
 		var err error
 		if r, err = s.load(tx, a, id); err != nil {
 			return err
@@ -225,7 +238,6 @@ func (s *Service) Open(ctx context.Context, a Actor, id string, kind MediaKind) 
 		if r.Unlicensed {
 			return Errorf(Unlicensed, "recording %q is not licensed: its owner holds no licence", id)
 		}
-		action := ActionDownload
 		switch kind {
 		case MediaPCAP:
 			if !a.admin() {
@@ -238,27 +250,90 @@ func (s *Service) Open(ctx context.Context, a Actor, id string, kind MediaKind) 
 			if r.WAV.Key == "" {
 				return Errorf(Conflict, "recording %q is not converted (status %s)", id, r.Status)
 			}
-			if kind == MediaListen {
-				action = ActionListen
-			}
 		default:
 			return Errorf(Invalid, "unknown media kind %d", kind)
 		}
-		return s.audit(tx, a, action, r, "")
-	})
+		return nil
+	}
+	now := s.clock.Now()
+	var err error
+	if kind == MediaListen && s.listens.playing(a, id, now) {
+		err = s.store.View(ctx, check)
+	} else {
+		action := ActionDownload
+		if kind == MediaListen {
+			action = ActionListen
+		}
+		err = s.store.Update(ctx, func(tx Tx) error {
+			if err := check(tx); err != nil {
+				return err
+			}
+			return s.audit(tx, a, action, r, "")
+		})
+	}
 	if err != nil {
 		return nil, internal(err, "opening the recording")
 	}
-	key, ext, ctype := r.WAV.Key, ".wav", "audio/wav"
-	if kind == MediaPCAP {
-		key, ext, ctype = r.PCAP.Key, ".pcap", "application/vnd.tcpdump.pcap"
+	if kind == MediaListen {
+		s.listens.heard(a, id, now)
 	}
-	b, err := s.blobs.Open(ctx, key)
+	ref, ext, ctype := r.WAV, ".wav", "audio/wav"
+	if kind == MediaPCAP {
+		ref, ext, ctype = r.PCAP, ".pcap", "application/vnd.tcpdump.pcap"
+	}
+	b, err := s.blobs.Open(ctx, ref.Key)
 	if err != nil {
 		return nil, internal(err, "opening the recording's file")
 	}
-	mod := r.UploadCompleted
-	return &MediaFile{Blob: b, Name: mediaName(r) + ext, ContentType: ctype, ModTime: mod, Recording: r}, nil
+	f := &MediaFile{Blob: b, Name: mediaName(r) + ext, ContentType: ctype, ModTime: r.UploadCompleted, Recording: r}
+	if ref.SHA256 != "" {
+		f.ETag = `"` + ref.SHA256 + `"`
+	}
+	return f, nil
+}
+
+// playbacks remembers when each actor last opened each recording for
+// listening, so that one playback is one audit entry. It is safe for
+// concurrent use.
+type playbacks struct {
+	session time.Duration
+	mu      sync.Mutex
+	last    map[playback]time.Time
+}
+
+type playback struct {
+	actor Actor
+	id    string
+}
+
+// maxPlaybacks bounds the memory of playbacks; past it, the ended ones are
+// forgotten.
+const maxPlaybacks = 10000
+
+// playing reports whether a's playback of recording id is still going on
+// at now.
+func (p *playbacks) playing(a Actor, id string, now time.Time) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	last, ok := p.last[playback{a, id}]
+	return ok && now.Sub(last) < p.session
+}
+
+// heard notes that a opened recording id for listening at now.
+func (p *playbacks) heard(a Actor, id string, now time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.last == nil {
+		p.last = make(map[playback]time.Time)
+	}
+	if len(p.last) >= maxPlaybacks {
+		for k, t := range p.last {
+			if now.Sub(t) >= p.session {
+				delete(p.last, k)
+			}
+		}
+	}
+	p.last[playback{a, id}] = now
 }
 
 // mediaName is a download file name safe for a Content-Disposition header:

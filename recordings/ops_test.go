@@ -218,11 +218,16 @@ func TestCallInfoAndNoCDR(t *testing.T) {
 		c.Devices = devices{"alice-phone": "alice"}
 	})
 	early := fmt.Sprintf("%032x", 1)
-	res.set(early, recordings.CallInfo{Owner: "bob", Direction: recordings.DirectionOut, External: true, RemoteNumber: "0049301234", Start: t0, CDRRef: "c1"})
+	res.set(early, recordings.CallInfo{Owner: "bob", Direction: recordings.DirectionOut, External: true, RemoteNumber: "0049301234",
+		Start: t0, TalkTime: 42 * time.Second, CDRRef: "c1"})
 	cdrFirst := e.ingest(t, callName(1, "bob-phone"), pcap(t, 10))
 	assert.Equal(t, recordings.CallCDR, cdrFirst.CallState, "a CDR that came first attaches at upload")
 	assert.Equal(t, "bob", cdrFirst.Owner)
-	assert.True(t, cdrFirst.Start.Equal(t0))
+	assert.True(t, cdrFirst.Start.Equal(t0), "start is the CDR's utc, not the capture time")
+	assert.Equal(t, recordings.DirectionOut, cdrFirst.Direction)
+	assert.True(t, cdrFirst.External)
+	assert.Equal(t, "0049301234", cdrFirst.RemoteNumber)
+	assert.Equal(t, 42*time.Second, cdrFirst.TalkTime)
 
 	late := e.ingest(t, callName(2, "alice-phone"), pcap(t, 10))
 	orphan := e.ingest(t, callName(3, "unknown-phone"), pcap(t, 10))
@@ -451,4 +456,52 @@ func TestEachRecording(t *testing.T) {
 	err := e.svc.EachRecording(context.Background(), func(*recordings.Recording) error { n++; return stop })
 	assert.ErrorIs(t, err, stop)
 	assert.Equal(t, 1, n)
+}
+
+// TestOneListenPerPlayback: the range requests of one playback are one
+// audited listen; a listen after a pause longer than the session, another
+// actor's listen, and every download are audited on their own.
+func TestOneListenPerPlayback(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	r := e.owned(t, 1, "alice")
+	open := func(a recordings.Actor, kind recordings.MediaKind) {
+		t.Helper()
+		f, err := e.svc.Open(ctx, a, r.ID, kind)
+		require.NoError(t, err)
+		require.NoError(t, f.Close())
+	}
+	actions := func() []string {
+		t.Helper()
+		page, err := e.svc.AuditLog(ctx, admin, recordings.AuditFilter{RecordingID: r.ID})
+		require.NoError(t, err)
+		var out []string
+		for i := len(page.Entries) - 1; i >= 0; i-- {
+			if en := page.Entries[i]; en.Action == recordings.ActionListen || en.Action == recordings.ActionDownload {
+				out = append(out, en.Actor+" "+string(en.Action))
+			}
+		}
+		return out
+	}
+
+	for range 5 { // the player's first request, buffering, seeking
+		open(alice, recordings.MediaListen)
+		e.clock.Advance(2 * time.Minute)
+	}
+	assert.Equal(t, []string{"alice listen"}, actions(), "one playback, one entry (the session slides with each request)")
+
+	open(admin, recordings.MediaListen)
+	open(alice, recordings.MediaDownload)
+	open(alice, recordings.MediaDownload)
+	open(admin, recordings.MediaPCAP)
+	assert.Equal(t, []string{"alice listen", "root listen", "alice download", "alice download", "root download"}, actions(),
+		"each actor's playback is its own; every download is audited")
+
+	e.clock.Advance(recordings.DefaultListenSession)
+	open(alice, recordings.MediaListen)
+	assert.Equal(t, "alice listen", actions()[5], "a listen after a pause as long as the session is a new playback")
+
+	_, err := e.svc.Open(ctx, bob, r.ID, recordings.MediaListen)
+	assert.Equal(t, recordings.NotFound, code(err), "a request within someone else's playback is still authorised")
+	assert.Len(t, actions(), 6)
 }

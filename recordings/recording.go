@@ -126,8 +126,11 @@ type Recording struct {
 	External     bool
 	// Start is when the call started: the CDR's utc when known, else the
 	// capture time of the first packet, else the upload start.
-	Start  time.Time
-	CDRRef string // identifies the CDR(s) the call info came from
+	Start time.Time
+	// TalkTime is how long the parties talked by the CDR (first connect to
+	// first release of the owner's leg); zero without a CDR.
+	TalkTime time.Duration
+	CDRRef   string // identifies the CDR(s) the call info came from
 
 	Protected  bool
 	Unlicensed bool // the owner holds no licence: listed to admins only, media refused

@@ -18,6 +18,9 @@ const (
 	DefaultCDRWait           = 10 * time.Minute
 	DefaultRetentionInterval = time.Hour
 	DefaultCallInfoInterval  = time.Minute
+	DefaultListenSession     = 10 * time.Minute
+	DefaultRetryBackoff      = time.Second
+	DefaultMaxRetryBackoff   = 5 * time.Minute
 )
 
 // Config configures a Service. Store, Blobs and Converter are required; zero
@@ -44,6 +47,16 @@ type Config struct {
 	// (default 1 minute).
 	RetentionInterval time.Duration
 	CallInfoInterval  time.Duration
+	// ListenSession is how long one playback lasts after its last request
+	// (default 10 minutes): a player's range requests within it are one
+	// listen, audited once (see Open).
+	ListenSession time.Duration
+	// RetryBackoff is the first wait before a conversion job that met a
+	// storage error (a full disk, a database error) runs again (default
+	// 1 s); it doubles with each error in a row up to MaxRetryBackoff
+	// (default 5 minutes).
+	RetryBackoff    time.Duration
+	MaxRetryBackoff time.Duration
 
 	// Resolver finds call information from CDRs; nil: every recording ends
 	// NoCDR after CDRWait.
@@ -76,13 +89,16 @@ type Service struct {
 	cdrWait           time.Duration
 	retentionInterval time.Duration
 	callInfoInterval  time.Duration
+	retryBackoff      time.Duration
+	maxRetryBackoff   time.Duration
 
 	logRec, logConv, logCall, logLic, logUI *slog.Logger
 
-	stats  counters
-	nameMu sync.Mutex // serialises the start of uploads, so one name gets one recording
-	queue  *jobQueue
-	licMu  sync.Mutex // orders licence events with the persisting of the snapshot
+	stats   counters
+	listens playbacks
+	nameMu  sync.Mutex // serialises the start of uploads, so one name gets one recording
+	queue   *jobQueue
+	licMu   sync.Mutex // orders licence events with the persisting of the snapshot
 
 	runMu  sync.Mutex
 	cancel context.CancelFunc
@@ -126,6 +142,17 @@ func New(cfg Config) (*Service, error) {
 	}
 	if s.callInfoInterval <= 0 {
 		s.callInfoInterval = DefaultCallInfoInterval
+	}
+	s.retryBackoff, s.maxRetryBackoff = cfg.RetryBackoff, cfg.MaxRetryBackoff
+	if s.retryBackoff <= 0 {
+		s.retryBackoff = DefaultRetryBackoff
+	}
+	if s.maxRetryBackoff < s.retryBackoff {
+		s.maxRetryBackoff = max(DefaultMaxRetryBackoff, s.retryBackoff)
+	}
+	s.listens.session = cfg.ListenSession
+	if s.listens.session <= 0 {
+		s.listens.session = DefaultListenSession
 	}
 	s.logRec = s.tracer.Logger(TraceRecording)
 	s.logConv = s.tracer.Logger(TraceConverting)

@@ -49,13 +49,12 @@ type Config struct {
 	// CallRecords returns the call information of a recording for its
 	// detail view (the "cdr" field, e.g. the correlated CDRs); nil: null.
 	CallRecords func(ctx context.Context, r *recordings.Recording) (any, error)
+	// PBXNameMissing reports whether no PBX name is configured (GET
+	// /api/v1/status, for the apps' banner); nil: never.
+	PBXNameMissing func(ctx context.Context) (bool, error)
 	// License returns the licensing status view (GET /api/v1/license, for
 	// admins); nil answers not_found.
 	License func(ctx context.Context) (any, error)
-	// SettingsChanged is called after an admin changed settings, with the
-	// update and the settings now in force (the server applies licence
-	// count, group name and WebDAV credentials there). An error is logged.
-	SettingsChanged func(ctx context.Context, u recordings.SettingsUpdate, now recordings.Settings) error
 	// Attempts limits failed password checks per client address and per
 	// user name; nil: no limit.
 	Attempts Attempts
@@ -106,6 +105,7 @@ func New(cfg Config) *Handler {
 	authed("GET /api/v1/settings", h.getSettings)
 	authed("PUT /api/v1/settings", h.putSettings)
 	authed("GET /api/v1/license", h.license)
+	authed("GET /api/v1/status", h.status)
 	h.mux.HandleFunc("/api/v1/", func(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, recordings.Errorf(recordings.NotFound, "no such route"))
 	})

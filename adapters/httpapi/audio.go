@@ -19,5 +19,8 @@ func (h *Handler) audio(w http.ResponseWriter, r *http.Request, id Identity) {
 	// The WAV changes when the recording is converted again: let the
 	// browser revalidate instead of caching it blindly.
 	w.Header().Set("Cache-Control", "private, no-cache")
+	if f.ETag != "" {
+		w.Header().Set("ETag", f.ETag) // ServeContent answers If-None-Match and If-Range with it
+	}
 	http.ServeContent(w, r, "", f.ModTime, f)
 }

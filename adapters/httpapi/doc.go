@@ -16,8 +16,9 @@
 //	GET    /api/v1/settings, PUT
 //	GET    /api/v1/license
 //
-// and the session routes the apps use:
+// and the routes the apps use besides:
 //
+//	GET    /api/v1/status   {"pbx_name_missing"}  any user: the apps' banner
 //	POST   /api/v1/login    {"name","password"}   a local user of the users file
 //	POST   /api/v1/session  {"ticket"}            the ticket of an innovaphone AppLogin
 //	POST   /api/v1/logout
@@ -33,7 +34,8 @@
 // header of the same name on /api/v1/me and the login answers); on top of
 // that, cross-origin browser requests that change state are refused
 // (http.CrossOriginProtection). Failed password checks are rate limited per
-// client address and per user name.
+// client address and per user name. Sessions live in memory; Save and
+// Restore let the server carry them over a restart.
 //
 // # Errors
 //

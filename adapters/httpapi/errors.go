@@ -2,7 +2,7 @@ package httpapi
 
 import (
 	"encoding/json"
-	"log/slog"
+	"errors"
 	"net/http"
 
 	"github.com/f0fce437/callrec/recordings"
@@ -59,14 +59,12 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 	writeJSON(w, status, body)
 }
 
-// writeJSON answers v as JSON with status.
+// writeJSON answers v as JSON with status. An error writing it means the
+// client went away: there is no one left to tell.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	if err := enc.Encode(v); err != nil {
-		slog.Debug("writing a response", "err", err) // the client went away
-	}
+	_ = json.NewEncoder(w).Encode(v)
 }
 
 // readJSON decodes the request body (at most 64 kB) into v, refusing unknown
@@ -75,6 +73,9 @@ func readJSON(r *http.Request, v any) error {
 	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 64<<10))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return recordings.Wrap(err, recordings.TooLarge, "request body larger than 64 kB")
+		}
 		return recordings.Wrap(err, recordings.Invalid, "invalid JSON body: "+err.Error())
 	}
 	return nil

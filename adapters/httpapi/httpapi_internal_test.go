@@ -106,6 +106,46 @@ func TestSessions(t *testing.T) {
 	})
 }
 
+func TestSessionsSaveRestore(t *testing.T) {
+	now := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
+	opts := SessionOptions{IdleTimeout: time.Hour, Now: func() time.Time { return now }}
+	changes := 0
+	opts.Changed = func() { changes++ }
+	s := NewSessions(opts)
+	cookie := func(id Identity) (*http.Cookie, string) {
+		w := httptest.NewRecorder()
+		csrf := s.start(w, id)
+		return w.Result().Cookies()[0], csrf
+	}
+	alice, aliceCSRF := cookie(Identity{Name: "alice", DisplayName: "Alice", Role: recordings.RoleUser})
+	old, _ := cookie(Identity{Name: "bob", Role: recordings.RoleAdmin})
+	assert.Equal(t, 2, changes, "each start is a change")
+	now = now.Add(50 * time.Minute)
+	r := httptest.NewRequest(http.MethodGet, "/", nil)
+	r.AddCookie(alice)
+	s.lookup(r) // alice is used, bob is not
+	now = now.Add(20 * time.Minute)
+
+	saved := s.Save()
+	require.Len(t, saved, 1, "bob's session expired")
+	for _, v := range saved {
+		assert.NotContains(t, v.TokenSHA256, alice.Value, "tokens are saved as hashes only")
+	}
+	restored := NewSessions(SessionOptions{IdleTimeout: time.Hour, Now: func() time.Time { return now }})
+	restored.Restore(append(saved,
+		SavedSession{TokenSHA256: "zz", Name: "x", Role: "user", CSRF: "c"},
+		SavedSession{TokenSHA256: saved[0].TokenSHA256, Name: "eve", Role: "root", CSRF: "c"}))
+	id, csrf, ok := restored.lookup(r)
+	require.True(t, ok)
+	assert.Equal(t, Identity{Name: "alice", DisplayName: "Alice", Role: recordings.RoleUser}, id)
+	assert.Equal(t, aliceCSRF, csrf)
+	r = httptest.NewRequest(http.MethodGet, "/", nil)
+	r.AddCookie(old)
+	_, _, ok = restored.lookup(r)
+	assert.False(t, ok)
+	assert.Len(t, restored.Save(), 1, "malformed entries are left out")
+}
+
 func TestParseFilter(t *testing.T) {
 	f, err := parseFilter(httptest.NewRequest(http.MethodGet, "/api/v1/recordings?q=bob&owner=&from=2026-01-01T00:00:00Z&direction=in&status=ready&limit=900&cursor=abc", nil))
 	require.NoError(t, err)

@@ -20,10 +20,5 @@ func (h *Handler) putSettings(w http.ResponseWriter, r *http.Request, id Identit
 		h.writeError(w, r, err)
 		return
 	}
-	if h.cfg.SettingsChanged != nil {
-		if err := h.cfg.SettingsChanged(r.Context(), u, s); err != nil {
-			h.log.Error("applying changed settings", "err", err)
-		}
-	}
 	writeJSON(w, http.StatusOK, toSettingsJSON(s))
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
 	"net/http"
 	"sync"
 	"time"
@@ -39,14 +40,19 @@ type SessionOptions struct {
 	MaxSessions int
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// Changed, if set, is called after a session started or ended (not
+	// when one is merely used), outside the table's lock: the owner may
+	// persist Save then, so that a restart keeps the sessions.
+	Changed func()
 }
 
-// Sessions keeps the sessions of the web apps in memory (a restart logs
-// everyone out; the apps log in again) and the one-time tickets of
-// AppLogin. It is safe for concurrent use.
+// Sessions keeps the sessions of the web apps and the one-time tickets of
+// AppLogin in memory; Save and Restore carry the sessions over a restart.
+// It is safe for concurrent use.
 //
-// Tokens are 256-bit random values; only their SHA-256 is kept, so the table
-// cannot be used to find a token, and lookups compare hashes.
+// Tokens are 256-bit random values; only their SHA-256 is kept (and
+// saved), so the table cannot be used to find a token, and lookups compare
+// hashes.
 type Sessions struct {
 	opts SessionOptions
 
@@ -111,6 +117,7 @@ func (s *Sessions) start(w http.ResponseWriter, id Identity) string {
 	}
 	s.sessions[tokenKey(tok)] = &session{id: id, csrf: csrf, created: now, lastSeen: now}
 	s.mu.Unlock()
+	s.changed()
 	http.SetCookie(w, &http.Cookie{
 		Name: s.opts.CookieName, Value: tok, Path: "/",
 		HttpOnly: true, Secure: s.opts.Secure, SameSite: http.SameSiteLaxMode,
@@ -170,6 +177,7 @@ func (s *Sessions) end(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		delete(s.sessions, tokenKey(c.Value))
 		s.mu.Unlock()
+		s.changed()
 	}
 	http.SetCookie(w, &http.Cookie{
 		Name: s.opts.CookieName, Value: "", Path: "/", MaxAge: -1,
@@ -181,11 +189,80 @@ func (s *Sessions) end(w http.ResponseWriter, r *http.Request) {
 // user was removed from the users file).
 func (s *Sessions) EndAll(name string) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	ended := false
 	for k, ss := range s.sessions {
 		if ss.id.Name == name {
 			delete(s.sessions, k)
+			ended = true
 		}
+	}
+	s.mu.Unlock()
+	if ended {
+		s.changed()
+	}
+}
+
+func (s *Sessions) changed() {
+	if s.opts.Changed != nil {
+		s.opts.Changed()
+	}
+}
+
+// SavedSession is a live session as Save returns it: the SHA-256 of its
+// token (never the token), who it stands for, its CSRF token and its
+// times. Keep it as secret as the server's other secrets.
+type SavedSession struct {
+	TokenSHA256 string    `json:"token_sha256"` // hex
+	Name        string    `json:"name"`
+	DisplayName string    `json:"display_name,omitempty"`
+	Role        string    `json:"role"`
+	CSRF        string    `json:"csrf"`
+	Created     time.Time `json:"created"`
+	LastSeen    time.Time `json:"last_seen"`
+}
+
+// Save returns the live sessions, for Restore after a restart.
+func (s *Sessions) Save() []SavedSession {
+	now := s.opts.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]SavedSession, 0, len(s.sessions))
+	for k, ss := range s.sessions {
+		if s.expired(ss, now) {
+			continue
+		}
+		out = append(out, SavedSession{
+			TokenSHA256: hex.EncodeToString(k[:]), Name: ss.id.Name, DisplayName: ss.id.DisplayName,
+			Role: string(ss.id.Role), CSRF: ss.csrf, Created: ss.created, LastSeen: ss.lastSeen,
+		})
+	}
+	return out
+}
+
+// Restore adds saved sessions (from Save) to the table; expired ones,
+// malformed ones and those beyond MaxSessions are left out. Their cookies
+// work again as before the restart.
+func (s *Sessions) Restore(saved []SavedSession) {
+	now := s.opts.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, v := range saved {
+		var k [32]byte
+		if hex.DecodedLen(len(v.TokenSHA256)) != len(k) || v.Name == "" || v.CSRF == "" {
+			continue
+		}
+		if _, err := hex.Decode(k[:], []byte(v.TokenSHA256)); err != nil {
+			continue
+		}
+		role := recordings.Role(v.Role)
+		if role != recordings.RoleUser && role != recordings.RoleAdmin {
+			continue
+		}
+		ss := &session{id: Identity{Name: v.Name, DisplayName: v.DisplayName, Role: role}, csrf: v.CSRF, created: v.Created, lastSeen: v.LastSeen}
+		if s.expired(ss, now) || len(s.sessions) >= s.opts.MaxSessions {
+			continue
+		}
+		s.sessions[k] = ss
 	}
 }
 

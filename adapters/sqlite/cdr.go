@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/f0fce437/callrec/cdr"
-	"github.com/f0fce437/callrec/recordings"
 )
 
 // CDRStore is the cdr.Store of a DB (migration 0002_cdrs): each CDR is kept as
@@ -26,19 +25,13 @@ var _ cdr.Store = (*CDRStore)(nil)
 // CDRs returns the CDR store of db.
 func (db *DB) CDRs() *CDRStore { return &CDRStore{db: db} }
 
-// sqlOf returns the database/sql transaction under a recordings.Tx of this
-// package: the CDR store runs in the DB's own transactions (same retry on a
-// busy database, same error translation).
-func sqlOf(t recordings.Tx) *sqlTx { return t.(*sqlTx) }
-
 // PutIfAbsent implements cdr.Store: one write transaction for the batch.
 func (s *CDRStore) PutIfAbsent(ctx context.Context, entries []cdr.Entry) ([]bool, error) {
 	if len(entries) == 0 {
 		return []bool{}, ctx.Err()
 	}
 	var added []bool
-	err := s.db.Update(ctx, func(rt recordings.Tx) error {
-		t := sqlOf(rt)
+	err := s.db.update(ctx, func(t *sqlTx) error {
 		added = make([]bool, len(entries)) // Update may run fn again after a busy database
 		for i := range entries {
 			c := &entries[i].CDR
@@ -72,8 +65,7 @@ func (s *CDRStore) PutIfAbsent(ctx context.Context, entries []cdr.Entry) ([]bool
 // ByConf implements cdr.Store.
 func (s *CDRStore) ByConf(ctx context.Context, conf string) ([]cdr.Entry, error) {
 	var out []cdr.Entry
-	err := s.db.View(ctx, func(rt recordings.Tx) error {
-		t := sqlOf(rt)
+	err := s.db.view(ctx, func(t *sqlTx) error {
 		rows, err := t.tx.QueryContext(ctx, `SELECT c.seq, c.raw, c.received FROM cdr_confs f JOIN cdrs c ON c.seq = f.cdr
 			WHERE f.conf = lower(?) ORDER BY c.seq`, conf)
 		if err != nil {
@@ -98,8 +90,7 @@ func (s *CDRStore) List(ctx context.Context, q cdr.ListQuery) (cdr.Page, error) 
 	}
 	limit := q.EffectiveLimit()
 	var page cdr.Page
-	err := s.db.View(ctx, func(rt recordings.Tx) error {
-		t := sqlOf(rt)
+	err := s.db.view(ctx, func(t *sqlTx) error {
 		rows, err := t.tx.QueryContext(ctx, `SELECT seq, raw, received FROM cdrs WHERE seq < ? ORDER BY seq DESC LIMIT ?`, before, limit+1)
 		if err != nil {
 			return translate(err)

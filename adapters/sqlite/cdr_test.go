@@ -78,3 +78,24 @@ func BenchmarkCDRIngest300k(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "CDRs/s")
 }
+
+// TestCDRStoreRetriesWhileBusy: the CDR store runs in the DB's own write
+// transactions, so a database held busy by another process is retried with
+// the same backoff as the recordings Store.
+func TestCDRStoreRetriesWhileBusy(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "callrec.db")
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, path, sqlite.Options{BusyTimeout: time.Millisecond})
+	require.NoError(t, err)
+	defer db.Close()
+
+	entries := cdrtest.Entries(t, 2, time.Date(2025, 1, 15, 10, 0, 0, 0, time.UTC))
+	released := holdWriteLock(t, path, 200*time.Millisecond)
+	added, err := db.CDRs().PutIfAbsent(ctx, entries)
+	<-released
+	require.NoError(t, err)
+	assert.Equal(t, []bool{true, true}, added)
+	got, err := db.CDRs().ByConf(ctx, entries[0].CDR.Confs()[0])
+	require.NoError(t, err)
+	assert.NotEmpty(t, got)
+}

@@ -74,24 +74,32 @@ func TestUpdateRetriesWhileBusy(t *testing.T) {
 	require.NoError(t, err)
 	defer db.Close()
 
-	raw := rawDB(t, path)
-	defer raw.Close()
-	conn, err := raw.Conn(ctx)
+	released := holdWriteLock(t, path, 200*time.Millisecond)
+	err = db.Update(ctx, func(tx recordings.Tx) error { return tx.PutSetting("k", "v") })
+	<-released
 	require.NoError(t, err)
-	defer conn.Close()
-	_, err = conn.ExecContext(ctx, `PRAGMA busy_timeout = 0`)
+}
+
+// holdWriteLock takes the database's write lock from a connection of its
+// own, as another process would, and releases it after d; the channel is
+// closed once it is released.
+func holdWriteLock(t *testing.T, path string, d time.Duration) <-chan struct{} {
+	t.Helper()
+	ctx := context.Background()
+	raw := rawDB(t, path)
+	conn, err := raw.Conn(ctx)
 	require.NoError(t, err)
 	_, err = conn.ExecContext(ctx, `BEGIN IMMEDIATE`)
 	require.NoError(t, err)
 	released := make(chan struct{})
 	go func() {
-		time.Sleep(200 * time.Millisecond)
+		defer close(released)
+		time.Sleep(d)
 		_, _ = conn.ExecContext(ctx, `COMMIT`)
-		close(released)
+		conn.Close()
+		raw.Close()
 	}()
-	err = db.Update(ctx, func(tx recordings.Tx) error { return tx.PutSetting("k", "v") })
-	<-released
-	require.NoError(t, err)
+	return released
 }
 
 func rawDB(t *testing.T, path string) *sql.DB {

@@ -73,12 +73,24 @@ func (db *DB) Close() error {
 
 // View runs fn in a read transaction.
 func (db *DB) View(ctx context.Context, fn func(recordings.Tx) error) error {
-	return db.run(ctx, db.read, true, fn)
+	return db.view(ctx, func(t *sqlTx) error { return fn(t) })
 }
 
 // Update runs fn in a write transaction (BEGIN IMMEDIATE), retrying it while
 // the database is busy.
 func (db *DB) Update(ctx context.Context, fn func(recordings.Tx) error) error {
+	return db.update(ctx, func(t *sqlTx) error { return fn(t) })
+}
+
+// view and update are the one way into a transaction for every store of the
+// package (recordings.Store and cdr.Store alike): fn gets the package's own
+// transaction type, with the same busy retries and error translation, and
+// no interface value has to be asserted back to it.
+func (db *DB) view(ctx context.Context, fn func(*sqlTx) error) error {
+	return db.run(ctx, db.read, true, fn)
+}
+
+func (db *DB) update(ctx context.Context, fn func(*sqlTx) error) error {
 	return db.run(ctx, db.write, false, fn)
 }
 
@@ -86,7 +98,7 @@ func (db *DB) Update(ctx context.Context, fn func(recordings.Tx) error) error {
 // driver's own busy_timeout wait).
 const maxBusyRetries = 8
 
-func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(recordings.Tx) error) error {
+func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*sqlTx) error) error {
 	backoff := 10 * time.Millisecond
 	for attempt := 0; ; attempt++ {
 		err := db.once(ctx, pool, readOnly, fn)
@@ -104,7 +116,7 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(reco
 	}
 }
 
-func (db *DB) once(ctx context.Context, pool *sql.DB, readOnly bool, fn func(recordings.Tx) error) error {
+func (db *DB) once(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*sqlTx) error) error {
 	tx, err := pool.BeginTx(ctx, nil)
 	if err != nil {
 		return translate(err)

@@ -50,14 +50,14 @@ func jsonText(v any) string {
 const recordingColumns = `id, file_name, name_valid, guid, mac, serial, reg_name,
 	upload_started, upload_completed, pcap_key, pcap_size, pcap_sha256, wav_key, wav_size, wav_sha256,
 	partial, status, failure, codecs, duration_ns, stats, streams, warnings, capture_start,
-	call_state, owner, owner_set, remote_name, remote_number, direction, external, start, cdr_ref, protected, unlicensed`
+	call_state, owner, owner_set, remote_name, remote_number, direction, external, start, talk_time_ns, cdr_ref, protected, unlicensed`
 
 func recordingArgs(r *recordings.Recording) []any {
 	return []any{r.ID, r.FileName, r.Name.Valid, r.Name.GUID, r.Name.MAC, int64(r.Name.Serial), r.Name.RegName,
 		nanos(r.UploadStarted), nanos(r.UploadCompleted), r.PCAP.Key, r.PCAP.Size, r.PCAP.SHA256, r.WAV.Key, r.WAV.Size, r.WAV.SHA256,
 		r.Partial, string(r.Status), r.Failure, jsonText(nonNil(r.Media.Codecs)), int64(r.Media.Duration), jsonText(nonNil(r.Media.Stats)),
 		string(r.Media.Streams), jsonText(nonNil(r.Media.Warnings)), nanos(r.Media.CaptureStart),
-		string(r.CallState), r.Owner, nanos(r.OwnerSet), r.RemoteName, r.RemoteNumber, string(r.Direction), r.External, nanos(r.Start), r.CDRRef,
+		string(r.CallState), r.Owner, nanos(r.OwnerSet), r.RemoteName, r.RemoteNumber, string(r.Direction), r.External, nanos(r.Start), int64(r.TalkTime), r.CDRRef,
 		r.Protected, r.Unlicensed}
 }
 
@@ -72,15 +72,15 @@ type scanner interface{ Scan(...any) error }
 
 func scanRecording(row scanner) (*recordings.Recording, error) {
 	var (
-		r                                                       recordings.Recording
-		serial, started, completed, dur, capStart, st, ownerSet int64
-		status, codecs, stats, streams, warns                   string
-		callState, dir                                          string
+		r                                                             recordings.Recording
+		serial, started, completed, dur, capStart, st, ownerSet, talk int64
+		status, codecs, stats, streams, warns                         string
+		callState, dir                                                string
 	)
 	err := row.Scan(&r.ID, &r.FileName, &r.Name.Valid, &r.Name.GUID, &r.Name.MAC, &serial, &r.Name.RegName,
 		&started, &completed, &r.PCAP.Key, &r.PCAP.Size, &r.PCAP.SHA256, &r.WAV.Key, &r.WAV.Size, &r.WAV.SHA256,
 		&r.Partial, &status, &r.Failure, &codecs, &dur, &stats, &streams, &warns, &capStart,
-		&callState, &r.Owner, &ownerSet, &r.RemoteName, &r.RemoteNumber, &dir, &r.External, &st, &r.CDRRef,
+		&callState, &r.Owner, &ownerSet, &r.RemoteName, &r.RemoteNumber, &dir, &r.External, &st, &talk, &r.CDRRef,
 		&r.Protected, &r.Unlicensed)
 	if err != nil {
 		return nil, err
@@ -89,6 +89,7 @@ func scanRecording(row scanner) (*recordings.Recording, error) {
 	r.UploadStarted, r.UploadCompleted = fromNanos(started), fromNanos(completed)
 	r.Status, r.CallState, r.Direction = recordings.Status(status), recordings.CallState(callState), recordings.Direction(dir)
 	r.Media.Duration, r.Media.CaptureStart, r.Start, r.OwnerSet = time.Duration(dur), fromNanos(capStart), fromNanos(st), fromNanos(ownerSet)
+	r.TalkTime = time.Duration(talk)
 	if streams != "" {
 		r.Media.Streams = json.RawMessage(streams)
 	}

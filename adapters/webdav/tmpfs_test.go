@@ -4,13 +4,13 @@ import (
 	"context"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/f0fce437/callrec/adapters/webdav"
 	"github.com/f0fce437/callrec/recordings"
+	"github.com/f0fce437/callrec/recordings/recordingstest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -19,11 +19,7 @@ import (
 // leaves nothing behind, neither a recording nor a staged file, and the
 // next upload that fits succeeds.
 func TestRealDiskFull(t *testing.T) {
-	mnt := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt).CombinedOutput(); err != nil {
-		t.Skipf("cannot mount a 1 MB tmpfs here (needs root): %v %s", err, out)
-	}
-	t.Cleanup(func() { _ = exec.Command("umount", mnt).Run() })
+	mnt := recordingstest.SmallDisk(t, "1m")
 
 	s := newStackAt(t, filepath.Join(mnt, "files"), 0, webdav.Options{}, nil)
 	resp := put(t, s.srv.Client(), s.srv.URL+"/recordings/Files/"+name, callBytes(t, 80*time.Second), true) // ~1.8 MB

@@ -10,7 +10,9 @@ import (
 	"github.com/f0fce437/callrec/recordings"
 )
 
-// Ingester stores one upload; *recordings.Service is one.
+// Ingester stores one upload; *recordings.Service is one. An empty upload
+// is a placeholder: Ingest returns a nil recording and no error, and the
+// handler answers 201 as for any stored upload.
 type Ingester interface {
 	Ingest(ctx context.Context, name string, body io.Reader, size int64) (*recordings.Recording, error)
 }
@@ -136,6 +138,27 @@ func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, name string, er
 		w.Header().Set("Connection", "close") // do not read the rest
 	}
 	http.Error(w, recordings.ErrorMessage(err), status)
+}
+
+// RefuseDotSegments answers 400 to a request under prefix (an escaped
+// path) whose path as sent holds a literal "." or ".." segment, and passes
+// every other request to next. Mount it in front of an http.ServeMux: the
+// mux would clean such a path and answer a redirect before the Handler sees
+// it. Encoded ones ("%2e%2e%2f") reach the Handler, which the service's
+// file-name rule refuses, so a name holding ".." is refused (400) however
+// it is written.
+func RefuseDotSegments(prefix string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rest, ok := strings.CutPrefix(r.URL.EscapedPath(), prefix); ok {
+			for seg := range strings.SplitSeq(rest, "/") {
+				if seg == "." || seg == ".." {
+					http.Error(w, `file name holds a path separator, ".." or NUL`, http.StatusBadRequest)
+					return
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // BasicAuth returns a middleware admitting requests whose Basic credentials

@@ -111,6 +111,8 @@ func TestPut(t *testing.T) {
 		{"ContentLength", name, data, false, http.StatusCreated},
 		{"Chunked", "chunked.pcap", data, true, http.StatusCreated},
 		{"OffGrammarStillStored", "some%20name.pcap", data, false, http.StatusCreated},
+		{"EmptyPlaceholder", "empty.pcap", nil, false, http.StatusCreated},
+		{"EmptyPlaceholderChunked", "empty2.pcap", nil, true, http.StatusCreated},
 		{"EncodedTraversal", "%2e%2e%2f%2e%2e%2fetc%2fpasswd", data, false, http.StatusBadRequest},
 		{"EncodedSlash", "a%2Fb.pcap", data, false, http.StatusBadRequest},
 		{"SubPath", "sub/x.pcap", data, false, http.StatusBadRequest},
@@ -131,7 +133,7 @@ func TestPut(t *testing.T) {
 	for _, r := range page.Recordings {
 		names[r.FileName] = r
 	}
-	assert.Len(t, names, 3)
+	assert.Len(t, names, 3, "the empty placeholders make no recording")
 	r := names[name]
 	require.NotNil(t, r)
 	assert.Equal(t, "Jürgen", r.Name.RegName)
@@ -204,4 +206,31 @@ func TestBasicAuthHook(t *testing.T) {
 		resp.Body.Close()
 		assert.Equal(t, c.want, resp.StatusCode, fmt.Sprintf("%s:%s", c.user, c.pw))
 	}
+}
+
+// TestRefuseDotSegments: a name holding literal dot segments is refused
+// with 400 in front of a ServeMux (which would otherwise clean the path and
+// redirect), and nothing is stored.
+func TestRefuseDotSegments(t *testing.T) {
+	s := newStack(t, 0, webdav.Options{})
+	mux := http.NewServeMux()
+	mux.Handle("/recordings/Files/", http.StripPrefix("/recordings/Files", webdav.New(s.svc, webdav.Options{})))
+	srv := httptest.NewServer(webdav.RefuseDotSegments("/recordings/Files/", mux))
+	t.Cleanup(srv.Close)
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	data := callBytes(t, time.Second)
+	for _, p := range []string{"../../etc/passwd", "../x.pcap", "a/../b.pcap", "./x.pcap", "..", ".", "..%2F..%2Fx.pcap", "%2e%2e%2fx.pcap"} {
+		t.Run(p, func(t *testing.T) {
+			resp := put(t, client, srv.URL+"/recordings/Files/"+p, data, false)
+			assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+		})
+	}
+	resp := put(t, client, srv.URL+"/recordings/Files/a..b.pcap", data, false)
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "\"..\" inside a name is refused by the service's rule")
+	resp = put(t, client, srv.URL+"/recordings/Files/"+name, data, false)
+	assert.Equal(t, http.StatusCreated, resp.StatusCode)
+	require.NoError(t, s.svc.WaitIdle(context.Background()))
+	page, err := s.svc.List(context.Background(), admin, recordings.Filter{})
+	require.NoError(t, err)
+	assert.Len(t, page.Recordings, 1)
 }

@@ -73,15 +73,6 @@ func New(opts Options) (*Handler, error) {
 	return h, nil
 }
 
-// Names returns the paths the Handler serves.
-func (h *Handler) Names() []string {
-	out := make([]string, 0, len(h.files))
-	for n := range h.files {
-		out = append(out, n)
-	}
-	return out
-}
-
 // ServeHTTP serves one file, with the security headers.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	SecurityHeaders(w.Header(), h.csp)

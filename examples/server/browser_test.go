@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -101,6 +100,35 @@ func eval(expr string) chromedp.Action[chromedp.Void] {
 	return chromedp.Evaluate[chromedp.Void](expr, chromedp.EvalAwaitPromise)
 }
 
+// logInWithForm opens the app at url and logs in with the login form,
+// until the app lists recordings.
+func logInWithForm(url, name, password string) []chromedp.Action[chromedp.Void] {
+	return []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(url),
+		chromedp.WaitVisible(css("#login-form")),
+		chromedp.SendKeys(css("#login-name"), name),
+		chromedp.SendKeys(css("#login-password"), password),
+		chromedp.Click(css("#login-submit")),
+		chromedp.WaitVisible(css("#list li")),
+	}
+}
+
+// logOut logs out with the app's button.
+func logOut() []chromedp.Action[chromedp.Void] {
+	return []chromedp.Action[chromedp.Void]{chromedp.Click(css("#logout")), chromedp.WaitVisible(css("#login-form"))}
+}
+
+// unlabelled returns the controls of the page a screen reader could not
+// name: form fields without a label, buttons and links without text.
+func unlabelled(t *testing.T, ctx context.Context) []string {
+	t.Helper()
+	out, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('input, select, textarea, button, a[href]')]
+		.filter(e => !e.closest('[hidden]') && !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim())
+		.map(e => e.outerHTML)`))
+	require.NoError(t, err)
+	return out
+}
+
 // uploadCall stores a converted recording of conf owned by user (through a
 // CDR naming user and device) and returns its id.
 func uploadCall(t *testing.T, ts *testServer, conf, user, device string, serial int) {
@@ -109,12 +137,7 @@ func uploadCall(t *testing.T, ts *testServer, conf, user, device string, serial 
 	res := digestPUT(t, ts.base+"/Files/"+name, fixturePCAP(t, 4*time.Second), testWebDAVUser, testWebDAVPass)
 	res.Body.Close()
 	require.Equal(t, http.StatusCreated, res.StatusCode)
-	req := mustRequest(t, http.MethodPost, ts.base+"/cdr", strings.NewReader(cdrXML(conf, user, device)))
-	req.SetBasicAuth(testCDRUser, testCDRPass)
-	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	res.Body.Close()
-	require.Equal(t, http.StatusOK, res.StatusCode)
+	require.Equal(t, http.StatusOK, postCDR(t, ts, cdrXML(conf, user, device)))
 }
 
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
@@ -171,6 +194,7 @@ func TestBrowser(t *testing.T) {
 			chromedp.WaitVisible(css("#login-form")),
 		)
 		shot(t, ctx, "login.png")
+		assert.Empty(t, unlabelled(t, ctx), "the login form")
 		run(t, ctx,
 			chromedp.SendKeys(css("#login-name"), "alice"),
 			chromedp.SendKeys(css("#login-password"), "alice-pw"),
@@ -180,6 +204,7 @@ func TestBrowser(t *testing.T) {
 		who, err := chromedp.Run(ctx, chromedp.TextContent(css("#who")))
 		require.NoError(t, err)
 		assert.Equal(t, "Alice <A>", who, "names are shown as text, not HTML")
+		run(t, ctx, poll(`!document.getElementById('banner').hidden && document.getElementById('banner').textContent.includes('PBX name missing')`))
 	})
 	t.Run("the uploaded pcap appears, and only alice's", func(t *testing.T) {
 		owners, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](
@@ -192,11 +217,25 @@ func TestBrowser(t *testing.T) {
 		assert.Equal(t, float64(404), status, "bob's recording answers not found to alice")
 	})
 	t.Run("it plays", func(t *testing.T) {
+		listens := func() float64 {
+			t.Helper()
+			n, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`(async () => {
+				const id = document.querySelector('#list li').dataset.id;
+				const res = await fetch('/api/v1/logs?recording=' + id).then(r => r.json());
+				return res.entries.filter(e => e.action === 'listen').length;
+			})()`, chromedp.EvalAwaitPromise))
+			require.NoError(t, err)
+			return n
+		}
 		run(t, ctx,
 			chromedp.Click(css("#list li button")),
 			chromedp.WaitVisible(css("#player")),
-			poll(`document.getElementById('player').readyState >= 2`),
+			chromedp.Sleep(300*time.Millisecond),
+		)
+		assert.Zero(t, listens(), "opening the recording without playing it is no listen")
+		run(t, ctx,
 			eval(`document.getElementById('player').play()`),
+			poll(`document.getElementById('player').readyState >= 2`),
 			poll(`document.getElementById('player').currentTime > 0.3`),
 		)
 		run(t, ctx,
@@ -204,6 +243,8 @@ func TestBrowser(t *testing.T) {
 			poll(`document.getElementById('player').currentTime >= 2.5`),
 			eval(`document.getElementById('player').pause()`),
 		) // seeking works: byte ranges
+		assert.Equal(t, float64(1), listens(), "one playback (its range requests and a seek) is one audited listen")
+		assert.Empty(t, unlabelled(t, ctx), "the list with a recording open")
 		shot(t, ctx, "user-app.png")
 	})
 	t.Run("filter", func(t *testing.T) {
@@ -250,17 +291,9 @@ func TestBrowser(t *testing.T) {
 		)
 	})
 	t.Run("admin sets retention and the PBX name; the banner goes", func(t *testing.T) {
-		run(t, ctx,
-			chromedp.Click(css("#logout")),
-			chromedp.WaitVisible(css("#login-form")),
-			chromedp.Navigate(ts.base+"/innovaphone-recordingsadmin.htm"),
-			chromedp.WaitVisible(css("#login-form")),
-			chromedp.SendKeys(css("#login-name"), "admin"),
-			chromedp.SendKeys(css("#login-password"), "admin-pw"),
-			chromedp.Click(css("#login-submit")),
-			chromedp.WaitVisible(css("#list li")),
-			poll(`!document.getElementById('banner').hidden && document.getElementById('banner').textContent.includes('PBX name missing')`),
-		)
+		run(t, ctx, logOut()...)
+		run(t, ctx, logInWithForm(ts.base+"/innovaphone-recordingsadmin.htm", "admin", "admin-pw")...)
+		run(t, ctx, poll(`!document.getElementById('banner').hidden && document.getElementById('banner').textContent.includes('PBX name missing')`))
 		owners, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](
 			`[...document.querySelectorAll('#list li .owner')].map(e => e.textContent)`))
 		require.NoError(t, err)
@@ -275,6 +308,7 @@ func TestBrowser(t *testing.T) {
 			poll(`document.getElementById('banner').hidden`),
 		)
 		shot(t, ctx, "admin-settings.png")
+		assert.Empty(t, unlabelled(t, ctx), "the settings")
 		s := admin.json(http.MethodGet, "/api/v1/settings", nil, http.StatusOK)
 		assert.Equal(t, float64(30), s["retention_days"])
 		assert.Equal(t, "pbx1", s["pbx_name"])
@@ -284,4 +318,39 @@ func TestBrowser(t *testing.T) {
 		)
 		shot(t, ctx, "admin-license.png")
 	})
+}
+
+// TestBrowserUnlicensed: with no licence, alice's recording is not listed
+// in her app, and the admin app shows it marked unlicensed, without a
+// player or downloads (issue 8: admins see that it exists, no audio).
+func TestBrowserUnlicensed(t *testing.T) {
+	ctx := browser(t)
+	dir := t.TempDir()
+	ts := startServer(t, dir, "-users", writeUsers(t, dir), "-webdav-user", testWebDAVUser, "-webdav-password", testWebDAVPass,
+		"-cdr-user", testCDRUser, "-cdr-password", testCDRPass, "-licenses", "0")
+	uploadCall(t, ts, testConf, "alice", "alice-phone", 11)
+	admin := newClient(t, ts.URL())
+	admin.login("admin", "admin-pw")
+	recordingOf(t, admin, "alice")
+
+	run(t, ctx, chromedp.Navigate(ts.base+"/innovaphone-recordings.htm"),
+		chromedp.WaitVisible(css("#login-form")),
+		chromedp.SendKeys(css("#login-name"), "alice"),
+		chromedp.SendKeys(css("#login-password"), "alice-pw"),
+		chromedp.Click(css("#login-submit")),
+		poll(`document.getElementById('list-status')?.textContent.includes('No recordings')`))
+	run(t, ctx, logOut()...)
+	run(t, ctx, logInWithForm(ts.base+"/innovaphone-recordingsadmin.htm", "admin", "admin-pw")...)
+	run(t, ctx,
+		poll(`document.querySelector('#list li .badges').textContent.includes('Unlicensed')`),
+		chromedp.Click(css("#list li button")),
+		chromedp.WaitVisible(css("#d-title")),
+	)
+	state, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]any](`({
+		player: !!document.getElementById('player'),
+		downloads: document.querySelectorAll('#detail a[download]').length,
+		marked: document.getElementById('detail').textContent.includes('Unlicensed'),
+	})`))
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{"player": false, "downloads": float64(0), "marked": true}, state)
 }

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"strings"
+	"sync"
 
 	"github.com/f0fce437/callrec/cdr"
 	"github.com/f0fce437/callrec/recordings"
@@ -15,20 +17,25 @@ type callInfoResolver struct{ m *Main }
 
 var _ recordings.CallInfoResolver = (*callInfoResolver)(nil)
 
+// Resolve implements recordings.CallInfoResolver.
 func (c *callInfoResolver) Resolve(ctx context.Context, f recordings.RecordingFacts) (recordings.CallInfo, bool, error) {
 	if !f.Name.Valid || f.Name.GUID == "" {
 		return recordings.CallInfo{}, false, nil
 	}
-	ci, err := c.resolve(ctx, f)
-	if err != nil || ci.State != cdr.StateAttached {
+	ci, err := c.resolve(ctx, f.Name)
+	if err != nil {
 		return recordings.CallInfo{}, false, err
 	}
-	name := ci.Remote.CN
-	if name == "" {
-		name = ci.Remote.DN
+	if len(ci.Foreign) > 0 {
+		pbxs := make([]string, len(ci.Foreign))
+		for i, fc := range ci.Foreign {
+			pbxs[i] = fc.PBX
+		}
+		c.m.tracing.Logger(recordings.TraceCallInfo).Info("CDRs of another PBX are stored but not used for the recording",
+			"recording", f.ID, "guid", f.Name.GUID, "cdrs", len(ci.Foreign), "pbx", pbxs)
 	}
-	if name == "" {
-		name = ci.Remote.H323
+	if ci.State != cdr.StateAttached {
+		return recordings.CallInfo{}, false, nil
 	}
 	keys := make([]string, len(ci.CDRs))
 	for i, k := range ci.CDRs {
@@ -36,23 +43,25 @@ func (c *callInfoResolver) Resolve(ctx context.Context, f recordings.RecordingFa
 	}
 	return recordings.CallInfo{
 		Owner:        ci.Owner,
-		RemoteName:   name,
+		RemoteName:   cmp.Or(ci.Remote.CN, ci.Remote.DN, ci.Remote.H323),
 		RemoteNumber: ci.Remote.E164,
 		Direction:    recordings.Direction(ci.Direction),
 		External:     ci.External,
 		Start:        ci.Start,
+		TalkTime:     ci.TalkTime,
 		CDRRef:       strings.Join(keys, ","),
 	}, true, nil
 }
 
-func (c *callInfoResolver) resolve(ctx context.Context, f recordings.RecordingFacts) (cdr.CallInfo, error) {
+// resolve correlates the recording of file name n with its stored CDRs,
+// with the PBX name of the settings and the users file as directory.
+func (c *callInfoResolver) resolve(ctx context.Context, n recordings.FileName) (cdr.CallInfo, error) {
 	s, err := c.m.svc.Settings(ctx, recordings.SystemActor())
 	if err != nil {
 		return cdr.CallInfo{}, err
 	}
-	return c.m.cdrs.Resolve(ctx, cdr.Recording{
-		Conf: f.Name.GUID, MAC: f.Name.MAC, RegName: f.Name.RegName, Uploaded: f.UploadCompleted,
-	}, cdr.Policy{PBXName: s.PBXName, Directory: c.m.users.Load().dir, NoCDRWait: c.m.Config.CDRWait})
+	return c.m.cdrs.Resolve(ctx, cdr.Recording{Conf: n.GUID, MAC: n.MAC, RegName: n.RegName},
+		cdr.Policy{PBXName: s.PBXName, Directory: c.m.users.Load().dir})
 }
 
 // callRecords is the "cdr" of a recording's detail view: what correlation
@@ -61,38 +70,91 @@ func (m *Main) callRecords(ctx context.Context, r *recordings.Recording) (any, e
 	if !r.Name.Valid {
 		return nil, nil
 	}
-	ci, err := (&callInfoResolver{m: m}).resolve(ctx, recordings.RecordingFacts{
-		ID: r.ID, FileName: r.FileName, Name: r.Name, UploadCompleted: r.UploadCompleted,
-	})
+	ci, err := (&callInfoResolver{m: m}).resolve(ctx, r.Name)
 	if err != nil {
 		return nil, err
 	}
 	return ci, nil
 }
 
-// arrivalListener is the cdr.Listener: it queues the conferences whose CDRs
-// were stored, without blocking the intake.
-type arrivalListener chan []string
+// arrivals is the cdr.Listener: it collects the conferences whose CDRs
+// were stored, and forwardArrivals hands them to the recordings service on
+// a goroutine of its own. The intake never waits for correlation and no
+// notification is ever dropped (a CDR is stored once, so a lost
+// notification would leave its recording unattached): a conference already
+// waiting is not queued twice, which bounds the queue by the calls whose
+// CDRs arrive faster than they are correlated. It is safe for concurrent
+// use.
+type arrivals struct {
+	mu      sync.Mutex
+	waiting map[string]bool
+	order   []string
+	closed  bool
+	wake    chan struct{} // capacity 1: work or close since the last take
+}
 
-func (a arrivalListener) CDRsStored(_ context.Context, confs []string) {
-	if len(confs) == 0 {
-		return
+func newArrivals() *arrivals {
+	return &arrivals{waiting: map[string]bool{}, wake: make(chan struct{}, 1)}
+}
+
+// CDRsStored queues confs.
+func (a *arrivals) CDRsStored(_ context.Context, confs []string) {
+	a.mu.Lock()
+	for _, c := range confs {
+		if !a.waiting[c] {
+			a.waiting[c] = true
+			a.order = append(a.order, c)
+		}
 	}
+	a.mu.Unlock()
+	a.signal()
+}
+
+func (a *arrivals) signal() {
 	select {
-	case a <- append([]string(nil), confs...):
-	default:
-		// The queue is full (thousands of batches behind): these
-		// recordings are correlated when their wait ends (NoCDR sweep) or
-		// with the next CDR of their call.
+	case a.wake <- struct{}{}:
+	default: // a wake-up is pending already
 	}
 }
 
-// forwardArrivals lets the recordings service attach arriving CDRs.
-func (m *Main) forwardArrivals(arrivals <-chan []string) {
+// close ends take once the queue is empty.
+func (a *arrivals) close() {
+	a.mu.Lock()
+	a.closed = true
+	a.mu.Unlock()
+	a.signal()
+}
+
+// take waits for queued conferences and returns them all; ok is false once
+// the queue is closed and empty.
+func (a *arrivals) take() (confs []string, ok bool) {
+	for {
+		a.mu.Lock()
+		confs, a.order = a.order, nil
+		clear(a.waiting)
+		closed := a.closed
+		a.mu.Unlock()
+		if len(confs) > 0 {
+			return confs, true
+		}
+		if closed {
+			return nil, false
+		}
+		<-a.wake
+	}
+}
+
+// forwardArrivals lets the recordings service attach arriving CDRs, until
+// the queue is closed and drained.
+func (m *Main) forwardArrivals(a *arrivals) {
 	defer m.wg.Done()
-	for confs := range arrivals {
+	for {
+		confs, ok := a.take()
+		if !ok {
+			return
+		}
 		if err := m.svc.CallInfoArrived(context.Background(), confs...); err != nil {
-			m.tracing.Logger(recordings.TraceCallInfo).Error("attaching CDRs", "confs", confs, "err", err)
+			m.tracing.Logger(recordings.TraceCallInfo).Error("attaching CDRs", "confs", len(confs), "err", err)
 		}
 	}
 }

@@ -47,7 +47,13 @@ func (d *digestFile) load() error {
 	return json.Unmarshal(data, &d.v)
 }
 
+// set makes user and password the Digest credentials. Whatever happens,
+// the old ones stop working: if the new ones cannot be written, Digest is
+// refused (Basic still works) until the password is set again.
 func (d *digestFile) set(user, password string) error {
+	d.mu.Lock()
+	d.v = digestSecrets{}
+	d.mu.Unlock()
 	v := digestSecrets{
 		User:   user,
 		SHA256: auth.HA1(auth.SHA256, user, digestRealm, password),
@@ -58,6 +64,9 @@ func (d *digestFile) set(user, password string) error {
 		return err
 	}
 	if err := writeSecret(d.path, data); err != nil {
+		if rerr := os.Remove(d.path); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
+			err = errors.Join(err, rerr)
+		}
 		return err
 	}
 	d.mu.Lock()
@@ -99,14 +108,4 @@ func (m *Main) refreshDigest(ctx context.Context) error {
 		return nil
 	}
 	return m.digest.set(s.WebDAVUser, c.WebDAVPassword)
-}
-
-// settingsChanged applies what the server owns after an admin changed the
-// settings: the Digest secrets of a new WebDAV password. (Licence count and
-// group name reach the licence engine through the recordings service.)
-func (m *Main) settingsChanged(_ context.Context, u recordings.SettingsUpdate, now recordings.Settings) error {
-	if u.WebDAVPassword != nil {
-		return m.digest.set(now.WebDAVUser, *u.WebDAVPassword)
-	}
-	return nil
 }

@@ -27,6 +27,10 @@ type Config struct {
 	FrameAncestors string
 	MaxUpload      int64
 	CDRWait        time.Duration
+	// AdminPassword is the first admin's password on first start, from
+	// CALLREC_ADMIN_PASSWORD (no flag: it would show in ps); empty: a
+	// random one written to <data>/initial-admin-password.
+	AdminPassword string
 
 	// set holds the flags given on the command line or in the
 	// environment: only those seed settings.
@@ -74,6 +78,7 @@ func parseFlags(args []string, env func(string) (string, bool), usage io.Writer)
 	if envErr != nil {
 		return c, envErr
 	}
+	c.AdminPassword, _ = env("CALLREC_ADMIN_PASSWORD")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}

@@ -13,13 +13,16 @@ import (
 	"net/http/cookiejar"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/f0fce437/callrec/adapters/appws"
 	"github.com/f0fce437/callrec/adapters/auth"
 	"github.com/f0fce437/callrec/rtpcodec/callgen"
 )
@@ -42,34 +45,61 @@ type testServer struct {
 	stdout *bytes.Buffer
 }
 
-// writeUsers writes a users file: admin, alice (devices alice-phone) and
-// bob, each with password "<name>-pw".
-func writeUsers(t *testing.T, dir string) string {
+// writeUsers writes a users file: admin, alice (group sales, device
+// alice-phone) and bob (device bob-phone), each with password "<name>-pw",
+// leaving out the users named in except.
+func writeUsers(t *testing.T, dir string, except ...string) string {
 	t.Helper()
 	hash := func(pw string) string {
 		h, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.MinCost)
 		require.NoError(t, err)
 		return string(h)
 	}
-	doc := map[string]any{"users": []map[string]any{
+	var users []map[string]any
+	for _, u := range []map[string]any{
 		{"name": "admin", "display_name": "The Admin", "role": "admin", "password_bcrypt": hash("admin-pw")},
 		{"name": "alice", "display_name": "Alice <A>", "role": "user", "password_bcrypt": hash("alice-pw"), "groups": []string{"sales"}, "devices": []string{"alice-phone"}},
 		{"name": "bob", "display_name": "Bob B", "role": "user", "password_bcrypt": hash("bob-pw"), "devices": []string{"bob-phone"}},
-	}}
-	data, err := json.Marshal(doc)
+	} {
+		if !slices.Contains(except, u["name"].(string)) {
+			users = append(users, u)
+		}
+	}
+	data, err := json.Marshal(map[string]any{"users": users})
 	require.NoError(t, err)
 	path := filepath.Join(dir, "users.json")
 	require.NoError(t, os.WriteFile(path, data, 0o600))
 	return path
 }
 
+// addUser adds user to the users file at path.
+func addUser(t *testing.T, path string, user map[string]any) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var doc map[string][]map[string]any
+	require.NoError(t, json.Unmarshal(data, &doc))
+	doc["users"] = append(doc["users"], user)
+	data, err = json.Marshal(doc)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, data, 0o600))
+}
+
 // startServer runs Main with args (plus -listen and -data) until the test
 // ends.
 func startServer(t *testing.T, dataDir string, args ...string) *testServer {
 	t.Helper()
+	return startServerWith(t, dataDir, func(*Main) {}, args...)
+}
+
+// startServerWith is startServer with set changing Main (after its flags
+// are parsed) before it runs.
+func startServerWith(t *testing.T, dataDir string, set func(*Main), args ...string) *testServer {
+	t.Helper()
 	m := NewMain()
 	all := append([]string{"-listen", "127.0.0.1:0", "-data", dataDir}, args...)
 	require.NoError(t, m.ParseFlags(all, func(string) (string, bool) { return "", false }))
+	set(m)
 	out := &bytes.Buffer{}
 	m.Stdout = out
 	m.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -122,30 +152,45 @@ func fixturePCAP(t *testing.T, length time.Duration) []byte {
 	return b.Bytes()
 }
 
-// digestPUT uploads body to url as a phone does: a first request without
-// credentials gets the challenge, the second answers it with Digest.
-func digestPUT(t *testing.T, url string, body []byte, user, password string) *http.Response {
-	t.Helper()
-	first, err := http.DefaultClient.Do(mustRequest(t, http.MethodPut, url, nil))
-	require.NoError(t, err)
+// digestAuth gets the Digest challenge of url (a PUT without credentials,
+// as a phone's first request) and returns the Authorization header that
+// answers it with algorithm alg (auth.MD5 or auth.SHA256) for a PUT of url.
+func digestAuth(url, alg, user, password string) (string, error) {
+	req, err := http.NewRequest(http.MethodPut, url, nil)
+	if err != nil {
+		return "", err
+	}
+	first, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", err
+	}
 	first.Body.Close()
-	require.Equal(t, http.StatusUnauthorized, first.StatusCode)
 	var nonce string
 	for _, h := range first.Header.Values("WWW-Authenticate") {
-		if strings.HasPrefix(h, "Digest ") && strings.Contains(h, "algorithm=MD5") {
+		if strings.HasPrefix(h, "Digest ") && strings.Contains(h, "algorithm="+alg+",") {
 			_, rest, _ := strings.Cut(h, `nonce="`)
 			nonce, _, _ = strings.Cut(rest, `"`)
 		}
 	}
-	require.NotEmpty(t, nonce, "a Digest MD5 challenge")
-	req := mustRequest(t, http.MethodPut, url, bytes.NewReader(body))
+	if first.StatusCode != http.StatusUnauthorized || nonce == "" {
+		return "", fmt.Errorf("no Digest %s challenge: %s", alg, first.Status)
+	}
 	uri := req.URL.RequestURI()
-	sum := md5.Sum([]byte("cn"))
-	cnonce := hex.EncodeToString(sum[:])
-	ha1 := auth.HA1(auth.MD5, user, "callrec", password)
-	resp := auth.DigestResponse(auth.MD5, ha1, nonce, "00000001", cnonce, "auth", http.MethodPut, uri)
-	req.Header.Set("Authorization", fmt.Sprintf(`Digest username=%q, realm="callrec", nonce=%q, uri=%q, algorithm=MD5, qop=auth, nc=00000001, cnonce=%q, response=%q`,
-		user, nonce, uri, cnonce, resp))
+	sum := md5.Sum([]byte(nonce))
+	cnonce := hex.EncodeToString(sum[:8])
+	resp := auth.DigestResponse(alg, auth.HA1(alg, user, "callrec", password), nonce, "00000001", cnonce, "auth", http.MethodPut, uri)
+	return fmt.Sprintf(`Digest username=%q, realm="callrec", nonce=%q, uri=%q, algorithm=%s, qop=auth, nc=00000001, cnonce=%q, response=%q`,
+		user, nonce, uri, alg, cnonce, resp), nil
+}
+
+// digestPUT uploads body to url as a phone does: a first request without
+// credentials gets the challenge, the second answers it with Digest.
+func digestPUT(t *testing.T, url string, body []byte, user, password string) *http.Response {
+	t.Helper()
+	authz, err := digestAuth(url, auth.MD5, user, password)
+	require.NoError(t, err)
+	req := mustRequest(t, http.MethodPut, url, bytes.NewReader(body))
+	req.Header.Set("Authorization", authz)
 	res, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	return res
@@ -233,6 +278,18 @@ func cdrXML(conf, h323, device string) string {
 </cdr>`
 }
 
+// postCDR posts CDR XML to <base>/cdr with the CDR credentials and returns
+// the status.
+func postCDR(t *testing.T, ts *testServer, xml string) int {
+	t.Helper()
+	req := mustRequest(t, http.MethodPost, ts.base+"/cdr", strings.NewReader(xml))
+	req.SetBasicAuth(testCDRUser, testCDRPass)
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	res.Body.Close()
+	return res.StatusCode
+}
+
 // waitFor polls cond until it holds or the deadline passes.
 func waitFor(t *testing.T, what string, timeout time.Duration, cond func() bool) {
 	t.Helper()
@@ -243,4 +300,38 @@ func waitFor(t *testing.T, what string, timeout time.Duration, cond func() bool)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// appLogin logs in over the AppWebsocket at <base>/ as the PBX would sign
+// it for app, sip and dn, and returns the AppLoginResult.
+func appLogin(t *testing.T, ts *testServer, app, sip, dn string) map[string]any {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	ws, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(ts.base, "http")+"/", nil)
+	require.NoError(t, err)
+	defer ws.CloseNow()
+	send := func(v string) map[string]any {
+		require.NoError(t, ws.Write(ctx, websocket.MessageText, []byte(v)))
+		_, data, err := ws.Read(ctx)
+		require.NoError(t, err)
+		var m map[string]any
+		require.NoError(t, json.Unmarshal(data, &m))
+		return m
+	}
+	ch := send(`{"mt":"AppChallenge"}`)["challenge"].(string)
+	info := `{"appobj":"recordings","cn":"` + dn + `"}`
+	const guid = "0123456789abcdef0123456789abcdef"
+	digest := appws.Digest(app, "example.com", sip, guid, dn, info, true, ch, testAppPass)
+	return send(`{"mt":"AppLogin","app":"` + app + `","domain":"example.com","sip":"` + sip + `","guid":"` + guid +
+		`","dn":"` + dn + `","digest":"` + digest + `","info":` + info + `}`)
+}
+
+// sessionFor is a client with the session an AppLogin's ticket gives.
+func sessionFor(t *testing.T, ts *testServer, login map[string]any) *client {
+	t.Helper()
+	require.Equal(t, true, login["ok"], "%v", login)
+	c := newClient(t, ts.URL())
+	c.json(http.MethodPost, "/api/v1/session", map[string]string{"ticket": login["ticket"].(string)}, http.StatusOK)
+	return c
 }

@@ -38,7 +38,7 @@ window.addEventListener('message', async (ev) => {
 		info := `{"appobj":"recordings","cn":"Erin <E>","unlicensed":false}`
 		digest := appws.Digest(app, "example.com", "erin", "0123456789abcdef0123456789abcdef", "Erin E", info, true, challenge, appPassword)
 		json.NewEncoder(w).Encode(map[string]any{
-			"mt": "AppGetLoginResult", "app": app, "domain": "example.com", "sip": "erin",
+			"mt": "Login", "app": app, "domain": "example.com", "sip": "erin",
 			"guid": "0123456789abcdef0123456789abcdef", "dn": "Erin E", "digest": digest,
 			"info": json.RawMessage(info),
 		})

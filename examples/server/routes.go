@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/subtle"
 	"net/http"
 	"strings"
 	"time"
@@ -20,10 +21,6 @@ const (
 	userApp  = "innovaphone-recordings"
 	adminApp = "innovaphone-recordingsadmin"
 )
-
-// bodyIdleTimeout cuts off a request (an upload streaming during a call)
-// whose body sends nothing for that long.
-const bodyIdleTimeout = 2 * time.Minute
 
 // routes builds the server's handler:
 //
@@ -49,23 +46,24 @@ func (m *Main) routes() (http.Handler, error) {
 		},
 	}, auth.GuardOptions{Realm: digestRealm, Attempts: m.limiter, Logger: m.tracing.Logger(recordings.TraceRecording)})
 	files := webdav.New(m.svc, webdav.Options{Logger: m.tracing.Logger(recordings.TraceRecording), Auth: guard.Wrap})
-	mux.Handle(base+"/Files/", m.metrics.instrumentUploads(http.StripPrefix(base+"/Files", files)))
+	mux.Handle(base+"/Files/", m.storing.wrap(m.metrics.instrumentUploads(http.StripPrefix(base+"/Files", files))))
 
 	// CDRs from the PBX: the Guard authenticates, so cdrhttp takes what
 	// passes it.
 	cdrGuard := auth.NewGuard(auth.Secrets{
 		Basic: func(_ context.Context, user, password string) (bool, error) {
-			return c.CDRUser != "" && equalFold(user, c.CDRUser) && constantEqual(password, c.CDRPassword), nil
+			return c.CDRUser != "" && strings.EqualFold(user, c.CDRUser) &&
+				subtle.ConstantTimeCompare([]byte(password), []byte(c.CDRPassword)) == 1, nil
 		},
 		HA1: func(_ context.Context, alg, user string) (string, bool, error) {
-			if c.CDRUser == "" || !equalFold(user, c.CDRUser) {
+			if c.CDRUser == "" || !strings.EqualFold(user, c.CDRUser) {
 				return "", false, nil
 			}
 			return auth.HA1(alg, user, digestRealm, c.CDRPassword), true, nil
 		},
 	}, auth.GuardOptions{Realm: digestRealm, Attempts: m.limiter, Logger: m.tracing.Logger(recordings.TraceCallInfo)})
 	cdrs := cdrhttp.NewHandler(m.cdrs, cdrhttp.Config{Anonymous: true, Logger: m.tracing.Logger(recordings.TraceCallInfo)})
-	mux.Handle(base+"/cdr", m.metrics.instrumentCDR(cdrGuard.Wrap(cdrs)))
+	mux.Handle(base+"/cdr", m.storing.wrap(m.metrics.instrumentCDR(cdrGuard.Wrap(cdrs))))
 
 	// The apps and the AppWebsocket.
 	ui, err := webui.New(webui.Options{FrameAncestors: c.FrameAncestors})
@@ -89,7 +87,7 @@ func (m *Main) routes() (http.Handler, error) {
 
 	// The REST API.
 	api := httpapi.New(httpapi.Config{
-		Service:  m.svc,
+		Service:  apiService{Service: m.svc, digest: m.digest},
 		Sessions: m.sessions,
 		CheckPassword: func(_ context.Context, name, password string) (httpapi.Identity, bool, error) {
 			u, ok := m.users.Load().file.Authenticate(name, password)
@@ -98,12 +96,15 @@ func (m *Main) routes() (http.Handler, error) {
 			}
 			return httpapi.Identity{Name: u.Name, DisplayName: u.DisplayName, Role: recordings.Role(u.Role)}, true, nil
 		},
-		DisplayName:     m.displayName,
-		CallRecords:     m.callRecords,
-		License:         func(context.Context) (any, error) { return m.gate.Status(m.now(), 100) },
-		SettingsChanged: m.settingsChanged,
-		Attempts:        m.limiter,
-		Logger:          uiLog,
+		DisplayName: m.displayName,
+		CallRecords: m.callRecords,
+		License:     func(context.Context) (any, error) { return m.gate.Status(m.now(), 100) },
+		PBXNameMissing: func(ctx context.Context) (bool, error) {
+			s, err := m.svc.Settings(ctx, recordings.SystemActor())
+			return s.PBXNameMissing(), err
+		},
+		Attempts: m.limiter,
+		Logger:   uiLog,
 	})
 	mux.Handle("/api/v1/", api)
 
@@ -120,7 +121,11 @@ func (m *Main) routes() (http.Handler, error) {
 	}
 	// Every request body may trickle for the length of a call, but not
 	// stall: the read deadline moves with each read.
-	return idleTimeout(bodyIdleTimeout, mux), nil
+	h := idleTimeout(m.BodyIdleTimeout, webdav.RefuseDotSegments(base+"/Files/", mux))
+	if c.TLSCert != "" {
+		h = strictTransport(h)
+	}
+	return h, nil
 }
 
 // readyz answers 200 while the server serves and its database answers.
@@ -168,4 +173,13 @@ func (m *Main) acceptAppLogin(ctx context.Context, l appws.Login) (appws.Grant, 
 		return appws.Grant{}, err
 	}
 	return appws.Grant{Ticket: m.sessions.IssueTicket(httpapi.Identity{Name: name, DisplayName: display, Role: role})}, nil
+}
+
+// strictTransport tells browsers to reach the server over HTTPS only (HSTS),
+// when it serves TLS itself.
+func strictTransport(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Strict-Transport-Security", "max-age=31536000")
+		next.ServeHTTP(w, r)
+	})
 }

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -39,28 +40,40 @@ type Main struct {
 	// when Run's context ends (default 30 s); the rest are cut off and
 	// kept as partial recordings.
 	ShutdownTimeout time.Duration
+	// BodyIdleTimeout cuts off a request whose body sends nothing for that
+	// long (default 2 minutes). It is an idle timeout, not a total one: an
+	// upload streams for the length of the call.
+	BodyIdleTimeout time.Duration
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 
 	tracing  *recordings.Tracing
 	users    atomic.Pointer[userSet]
-	pbxUsers pbxUsers // users known only from AppLogin
+	pbxUsers *pbxUsers  // users known only from AppLogin
+	usersMu  sync.Mutex // serialises changes of the users (reload, AppLogin)
+	// correlation re-correlates recordings without owner when a user
+	// first known from AppLogin may own some.
+	correlation correlation
 
-	db       *sqlite.DB
-	svc      *recordings.Service
-	gate     *licensegate.Gate
-	cdrs     *cdr.Service
-	sessions *httpapi.Sessions
-	limiter  *auth.Limiter
-	metrics  *metrics
-	digest   *digestFile
-	arrivals chan []string // conferences whose CDRs arrived, for CallInfoArrived
+	db          *sqlite.DB
+	svc         *recordings.Service
+	gate        *licensegate.Gate
+	cdrs        *cdr.Service
+	sessions    *httpapi.Sessions
+	sessionFile *sessionFile
+	limiter     *auth.Limiter
+	metrics     *metrics
+	digest      *digestFile
+	arrivals    *arrivals // conferences whose CDRs arrived, for CallInfoArrived
 
+	storing inflight // uploads and CDR intakes being handled
 	srv     *http.Server
 	addr    atomic.Value // string: the address listened on
 	started chan struct{}
 	ready   atomic.Bool
-	wg      sync.WaitGroup
+	wg      sync.WaitGroup     // the goroutines Close waits for
+	bgCtx   context.Context    // of background work; ends in Close
+	bgStop  context.CancelFunc // ends bgCtx
 }
 
 // NewMain returns a Main with the default configuration.
@@ -115,6 +128,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.ShutdownTimeout <= 0 {
 		m.ShutdownTimeout = 30 * time.Second
 	}
+	if m.BodyIdleTimeout <= 0 {
+		m.BodyIdleTimeout = 2 * time.Minute
+	}
 	if m.Now == nil {
 		m.Now = time.Now
 	}
@@ -168,6 +184,13 @@ func (m *Main) Run(ctx context.Context) error {
 		m.srv.Close()
 	}
 	<-errc
+	// Close does not wait for handlers: let the cut-off uploads record
+	// what they received before the service closes.
+	wctx, wcancel := context.WithTimeout(context.Background(), m.ShutdownTimeout)
+	defer wcancel()
+	if err := m.storing.wait(wctx); err != nil {
+		m.Logger.Error("uploads still being stored at exit; their recordings are recovered as partial at the next start", "err", err)
+	}
 	return nil
 }
 
@@ -175,11 +198,17 @@ func (m *Main) Run(ctx context.Context) error {
 // start) and closes the database.
 func (m *Main) Close() error {
 	var errs []error
+	if m.bgStop != nil {
+		m.bgStop()
+	}
 	if m.arrivals != nil {
-		close(m.arrivals)
+		m.arrivals.close()
 		m.arrivals = nil
 	}
 	m.wg.Wait()
+	if m.sessions != nil {
+		errs = append(errs, m.sessionFile.save(m.sessions))
+	}
 	if m.svc != nil {
 		errs = append(errs, m.svc.Close())
 	}
@@ -196,7 +225,12 @@ func (m *Main) open(ctx context.Context) error {
 		return err
 	}
 	m.tracing = recordings.NewTracing(m.Logger.Handler())
+	m.bgCtx, m.bgStop = context.WithCancel(context.WithoutCancel(ctx))
 	if err := m.firstStart(); err != nil {
+		return err
+	}
+	m.pbxUsers = newPBXUsers(filepath.Join(c.Data, "pbx-users.json"))
+	if err := m.pbxUsers.load(); err != nil {
 		return err
 	}
 	if err := m.loadUsers(); err != nil {
@@ -217,16 +251,28 @@ func (m *Main) open(ctx context.Context) error {
 		return m.svc.Stats()
 	})
 	m.limiter = auth.NewLimiter(auth.LimiterOptions{})
-	m.sessions = httpapi.NewSessions(httpapi.SessionOptions{Secure: c.TLSCert != ""})
+	m.sessionFile = newSessionFile(filepath.Join(c.Data, "sessions.json"))
+	saved, err := m.sessionFile.load()
+	if err != nil {
+		return err
+	}
+	m.sessions = httpapi.NewSessions(httpapi.SessionOptions{Secure: c.TLSCert != "", Changed: m.sessionFile.changed})
+	m.sessions.Restore(slices.DeleteFunc(saved, func(s httpapi.SavedSession) bool {
+		// Users removed while the server was down are logged out.
+		_, inFile := m.users.Load().file.Lookup(s.Name)
+		_, fromPBX := m.pbxUsers.lookup(s.Name)
+		return !inFile && !fromPBX
+	}))
+	m.background(m.saveSessions)
 	m.digest = &digestFile{path: filepath.Join(c.Data, "webdav-digest.json")}
 	if err := m.digest.load(); err != nil {
 		return err
 	}
 
-	m.arrivals = make(chan []string, 4096)
+	m.arrivals = newArrivals()
 	m.cdrs = cdr.NewService(m.db.CDRs(), cdr.Options{
 		Logger:   m.tracing.Logger(recordings.TraceCallInfo),
-		Listener: arrivalListener(m.arrivals),
+		Listener: m.arrivals,
 	})
 	m.gate = licensegate.New()
 	m.svc, err = recordings.New(recordings.Config{
@@ -242,6 +288,9 @@ func (m *Main) open(ctx context.Context) error {
 		Resolver:      &callInfoResolver{m: m},
 		Devices:       deviceDirectory{m: m},
 		Licenser:      m.gate,
+		// Group mode deletions fall due to the second; sweeping every
+		// minute applies them (and retention) at most a minute late.
+		RetentionInterval: time.Minute,
 	})
 	if err != nil {
 		return err
@@ -258,6 +307,16 @@ func (m *Main) open(ctx context.Context) error {
 		return err
 	}
 	return m.refreshDigest(ctx)
+}
+
+// background runs fn in a goroutine that Close ends (through fn's
+// context) and waits for.
+func (m *Main) background(fn func(ctx context.Context)) {
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		fn(m.bgCtx)
+	}()
 }
 
 // seedSettings applies the flags that seed settings, while those are unset.
@@ -285,8 +344,8 @@ func (m *Main) firstStart() error {
 	if !c.usersDefault {
 		return fmt.Errorf("users file %s does not exist", c.Users)
 	}
-	password, fromEnv := os.LookupEnv("CALLREC_ADMIN_PASSWORD")
-	if !fromEnv || password == "" {
+	password, fromEnv := c.AdminPassword, c.AdminPassword != ""
+	if !fromEnv {
 		var b [18]byte
 		if _, err := rand.Read(b[:]); err != nil {
 			return err

@@ -3,8 +3,6 @@ package main
 import (
 	"archive/zip"
 	"bytes"
-	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -13,11 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/coder/websocket"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/f0fce437/callrec/adapters/appws"
 )
 
 const testConf = "f9e5956e47d460010630009033302ab1"
@@ -47,6 +42,21 @@ func TestFirstStart(t *testing.T) {
 		c := newClient(t, ts2.URL())
 		c.login("admin", strings.TrimSpace(string(pw)))
 	})
+}
+
+func TestFirstStartWithAdminPassword(t *testing.T) {
+	dir := t.TempDir()
+	ts := startServerWith(t, dir, func(m *Main) { m.Config.AdminPassword = "chosen-pw" })
+	assert.Contains(t, ts.stdout.String(), "CALLREC_ADMIN_PASSWORD")
+	assert.NotContains(t, ts.stdout.String(), "chosen-pw")
+	assert.NoFileExists(t, filepath.Join(dir, "initial-admin-password"))
+	newClient(t, ts.URL()).login("admin", "chosen-pw")
+
+	m := NewMain()
+	require.NoError(t, m.ParseFlags(nil, func(k string) (string, bool) {
+		return "from-env", k == "CALLREC_ADMIN_PASSWORD"
+	}))
+	assert.Equal(t, "from-env", m.Config.AdminPassword)
 }
 
 func TestFlagsAndEnvironment(t *testing.T) {
@@ -80,6 +90,26 @@ func TestFlagsAndEnvironment(t *testing.T) {
 		})
 	}
 	assert.Equal(t, "CALLREC_WEBDAV_PASSWORD", envName("webdav-password"))
+
+	t.Run("every flag of the contract has its variable", func(t *testing.T) {
+		env := map[string]string{
+			"CALLREC_LISTEN": "127.0.0.1:9999", "CALLREC_DATA": "/srv/rec", "CALLREC_BASE": "/company.com/recordings",
+			"CALLREC_USERS": "/etc/users.json", "CALLREC_WEBDAV_USER": "wu", "CALLREC_WEBDAV_PASSWORD": "wp",
+			"CALLREC_CDR_USER": "cu", "CALLREC_CDR_PASSWORD": "cp", "CALLREC_LICENSES": "12",
+			"CALLREC_APP_PASSWORD": "ap", "CALLREC_TLS_CERT": "c.pem", "CALLREC_TLS_KEY": "k.pem",
+		}
+		m := NewMain()
+		require.NoError(t, m.ParseFlags(nil, func(k string) (string, bool) { v, ok := env[k]; return v, ok }))
+		c := m.Config
+		assert.Equal(t, []string{"127.0.0.1:9999", "/srv/rec", "/company.com/recordings", "/etc/users.json", "wu", "wp", "cu", "cp", "ap", "c.pem", "k.pem"},
+			[]string{c.Listen, c.Data, c.Base, c.Users, c.WebDAVUser, c.WebDAVPassword, c.CDRUser, c.CDRPassword, c.AppPassword, c.TLSCert, c.TLSKey})
+		assert.Equal(t, 12, c.Licenses)
+	})
+	t.Run("defaults", func(t *testing.T) {
+		c := NewMain().Config
+		assert.Equal(t, []string{"127.0.0.1:8080", "./callrec-data", "/recordings", "callrec-data/users.json"},
+			[]string{c.Listen, c.Data, c.Base, c.Users})
+	})
 }
 
 // TestEndToEnd drives the whole server with real adapters: a phone uploads
@@ -120,12 +150,7 @@ func TestEndToEnd(t *testing.T) {
 		require.NoError(t, err)
 		res.Body.Close()
 		require.Equal(t, http.StatusUnauthorized, res.StatusCode)
-		req = mustRequest(t, http.MethodPost, ts.base+"/cdr", strings.NewReader(cdrXML(testConf, "alice", "alice-phone")))
-		req.SetBasicAuth(testCDRUser, testCDRPass)
-		res, err = http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		res.Body.Close()
-		require.Equal(t, http.StatusOK, res.StatusCode)
+		require.Equal(t, http.StatusOK, postCDR(t, ts, cdrXML(testConf, "alice", "alice-phone")))
 	})
 
 	alice := newClient(t, ts.URL())
@@ -246,6 +271,7 @@ func TestEndToEnd(t *testing.T) {
 		assert.Equal(t, float64(5), s["licenses"])
 		assert.Equal(t, testWebDAVUser, s["webdav_user"])
 		assert.NotContains(t, s, "webdav_password")
+		assert.Equal(t, map[string]any{"pbx_name_missing": true}, alice.json(http.MethodGet, "/api/v1/status", nil, http.StatusOK))
 		s = admin.json(http.MethodPut, "/api/v1/settings", map[string]any{"retention_days": 30, "pbx_name": "pbx1",
 			"trace_levels": map[string]string{"Converting": "debug"}}, http.StatusOK)
 		assert.Equal(t, float64(30), s["retention_days"])
@@ -254,12 +280,36 @@ func TestEndToEnd(t *testing.T) {
 		bad := admin.json(http.MethodPut, "/api/v1/settings", map[string]any{"retention_days": 20000}, http.StatusBadRequest)
 		assert.Equal(t, "invalid", bad["error"].(map[string]any)["code"])
 		alice.json(http.MethodGet, "/api/v1/settings", nil, http.StatusForbidden)
+		assert.Equal(t, map[string]any{"pbx_name_missing": false}, alice.json(http.MethodGet, "/api/v1/status", nil, http.StatusOK))
 	})
-	t.Run("new WebDAV password works for Digest", func(t *testing.T) {
+	t.Run("new WebDAV password works for Digest, the old one does not", func(t *testing.T) {
 		admin.json(http.MethodPut, "/api/v1/settings", map[string]any{"webdav_password": "rotated"}, http.StatusOK)
 		res := digestPUT(t, ts.base+"/Files/"+testConf+"-009033302ab1-12--bob-phone.pcap", pcap, testWebDAVUser, "rotated")
 		res.Body.Close()
 		assert.Equal(t, http.StatusCreated, res.StatusCode)
+		res = digestPUT(t, ts.base+"/Files/"+testConf+"-009033302ab1-13.pcap", pcap, testWebDAVUser, testWebDAVPass)
+		res.Body.Close()
+		assert.Equal(t, http.StatusUnauthorized, res.StatusCode)
+	})
+	t.Run("a new WebDAV user needs the password too", func(t *testing.T) {
+		bad := admin.json(http.MethodPut, "/api/v1/settings", map[string]any{"webdav_user": "recorder"}, http.StatusBadRequest)
+		assert.Equal(t, "invalid", bad["error"].(map[string]any)["code"])
+		admin.json(http.MethodPut, "/api/v1/settings", map[string]any{"webdav_user": testWebDAVUser}, http.StatusOK) // unchanged
+		admin.json(http.MethodPut, "/api/v1/settings", map[string]any{"webdav_user": "recorder", "webdav_password": "pw2"}, http.StatusOK)
+		for _, tc := range []struct {
+			user, password string
+			want           int
+		}{{testWebDAVUser, "rotated", http.StatusUnauthorized}, {"recorder", "pw2", http.StatusCreated}} {
+			res := digestPUT(t, ts.base+"/Files/"+testConf+"-009033302ab1-14.pcap", pcap, tc.user, tc.password)
+			res.Body.Close()
+			assert.Equal(t, tc.want, res.StatusCode, "Digest as %s", tc.user)
+			req := mustRequest(t, http.MethodPut, ts.base+"/Files/"+testConf+"-009033302ab1-15.pcap", bytes.NewReader(pcap))
+			req.SetBasicAuth(tc.user, tc.password)
+			res, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			res.Body.Close()
+			assert.Equal(t, tc.want, res.StatusCode, "Basic as %s", tc.user)
+		}
 	})
 	t.Run("licence status", func(t *testing.T) {
 		lic := admin.json(http.MethodGet, "/api/v1/license", nil, http.StatusOK)
@@ -278,7 +328,7 @@ func TestEndToEnd(t *testing.T) {
 		require.NoError(t, err)
 		body, _ := io.ReadAll(res.Body)
 		res.Body.Close()
-		for _, m := range []string{`callrec_uploads_total{code="201"}`, "callrec_upload_bytes_total", "callrec_conversions_total", "callrec_conversion_queue_depth", "callrec_recordings_stored_total 2", "callrec_recordings_refused_total 1", `callrec_cdr_requests_total{code="200"}`} {
+		for _, m := range []string{`callrec_uploads_total{code="201"}`, "callrec_upload_bytes_total", "callrec_conversions_total", "callrec_conversion_queue_depth", "callrec_recordings_stored_total 4", "callrec_recordings_refused_total 1", `callrec_cdr_requests_total{code="200"}`} {
 			assert.Contains(t, string(body), m)
 		}
 	})
@@ -292,25 +342,8 @@ func TestEndToEnd(t *testing.T) {
 		}
 	})
 	t.Run("AppLogin gives a session", func(t *testing.T) {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		ws, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(ts.base, "http")+"/", nil)
-		require.NoError(t, err)
-		defer ws.CloseNow()
-		send := func(v string) map[string]any {
-			require.NoError(t, ws.Write(ctx, websocket.MessageText, []byte(v)))
-			_, data, err := ws.Read(ctx)
-			require.NoError(t, err)
-			var m map[string]any
-			require.NoError(t, json.Unmarshal(data, &m))
-			return m
-		}
-		ch := send(`{"mt":"AppChallenge"}`)["challenge"].(string)
-		info := `{"appobj":"recordings","cn":"Dave <D>"}`
-		digest := appws.Digest(userApp, "example.com", "dave", "0123456789abcdef0123456789abcdef", "Dave D", info, true, ch, testAppPass)
-		res := send(`{"mt":"AppLogin","app":"` + userApp + `","domain":"example.com","sip":"dave","guid":"0123456789abcdef0123456789abcdef","dn":"Dave D","digest":"` + digest + `","info":` + info + `}`)
+		res := appLogin(t, ts, userApp, "dave", "Dave D")
 		require.Equal(t, true, res["ok"], "%v", res)
-
 		dave := newClient(t, ts.URL())
 		me := dave.json(http.MethodPost, "/api/v1/session", map[string]string{"ticket": res["ticket"].(string)}, http.StatusOK)
 		assert.Equal(t, map[string]any{"name": "dave", "display_name": "Dave D", "role": "user"}, me)
@@ -320,6 +353,11 @@ func TestEndToEnd(t *testing.T) {
 		res2, _ := dave.do(http.MethodPost, "/api/v1/logout", nil)
 		assert.Equal(t, http.StatusNoContent, res2.StatusCode)
 		dave.json(http.MethodGet, "/api/v1/me", nil, http.StatusUnauthorized)
+
+		erin := sessionFor(t, ts, appLogin(t, ts, adminApp, "erin", "Erin E"))
+		assert.Equal(t, "admin", erin.json(http.MethodGet, "/api/v1/me", nil, http.StatusOK)["role"], "the admin app logs in as an admin")
+		erin.json(http.MethodGet, "/api/v1/settings", nil, http.StatusOK)
+		assert.Equal(t, false, appLogin(t, ts, "innovaphone-other", "erin", "Erin E")["ok"], "another app is refused")
 	})
 	t.Run("login rate limit", func(t *testing.T) {
 		c := newClient(t, ts.URL())

@@ -15,9 +15,14 @@ import (
 // Gate is a recordings.Licenser on a licensing.Engine. It serialises every
 // use of the engine, so it is safe for concurrent use.
 type Gate struct {
-	mu    sync.Mutex
-	e     *licensing.Engine // nil until first needed or restored
-	dirty bool              // the snapshot changed since Snapshot last returned it
+	mu       sync.Mutex
+	e        *licensing.Engine // nil until first needed or restored
+	restored bool              // e holds the persisted history (Restore ran)
+	dirty    bool              // the snapshot changed since Snapshot last returned it
+	// due holds the decisions of time passing that the engine took in a
+	// call that could not hand them out (Status), for the next one that
+	// can: the engine has forgotten those recordings, the store not yet.
+	due []licensing.Decision
 }
 
 var (
@@ -31,7 +36,9 @@ func New() *Gate { return &Gate{} }
 
 // engine returns the engine advanced to now (never backwards: a wall clock
 // that steps back is taken as the engine's time), creating an empty one
-// when none was restored yet.
+// when none was restored yet. Such a stand-in (used, for example, by
+// settings seeded before the service starts) is replaced by Restore and
+// its snapshot never persisted: it would overwrite the history.
 func (g *Gate) engine(now time.Time) (*licensing.Engine, []licensing.Decision, error) {
 	if g.e == nil {
 		g.e = licensing.New(now)
@@ -41,6 +48,8 @@ func (g *Gate) engine(now time.Time) (*licensing.Engine, []licensing.Decision, e
 		now = g.e.Now()
 	}
 	ds, err := g.e.Advance(now)
+	ds = append(g.due, ds...)
+	g.due = nil
 	return g.e, ds, err
 }
 
@@ -70,7 +79,7 @@ func (g *Gate) Restore(now time.Time, snapshot []byte, recs iter.Seq[recordings.
 	if err != nil {
 		return recordings.LicenseDecisions{}, err
 	}
-	g.e, g.dirty = e, len(snapshot) == 0
+	g.e, g.dirty, g.restored, g.due = e, len(snapshot) == 0, true, nil
 	_, due, err := g.engine(now)
 	if err != nil {
 		return recordings.LicenseDecisions{}, err
@@ -151,7 +160,8 @@ func (g *Gate) Do(now time.Time, fn func(e *licensing.Engine) ([]licensing.Decis
 func (g *Gate) Status(now time.Time, limit int) (licensing.Status, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	e, _, err := g.engine(now)
+	e, ds, err := g.engine(now)
+	g.due = ds // handed out by the next Observe, Due, Do or Configure
 	if err != nil {
 		return licensing.Status{}, err
 	}
@@ -159,11 +169,12 @@ func (g *Gate) Status(now time.Time, limit int) (licensing.Status, error) {
 }
 
 // Snapshot returns the engine's snapshot as JSON when a claim, a release or
-// an input change made it worth persisting, else nil.
+// an input change made it worth persisting, else nil (always nil before
+// Restore).
 func (g *Gate) Snapshot() ([]byte, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if !g.dirty || g.e == nil {
+	if !g.dirty || g.e == nil || !g.restored {
 		return nil, nil
 	}
 	b, err := json.Marshal(g.e.Snapshot())

@@ -43,12 +43,16 @@ func newEnv(t *testing.T) *env {
 	return e
 }
 
-// start (re)starts the service with a new gate, as a restarted server does.
-func (e *env) start() {
+// start (re)starts the service with a new gate, as a restarted server does;
+// seed, if given, are the settings its flags seed before the start.
+func (e *env) start(seed ...recordings.SettingsUpdate) {
 	e.gate = licensegate.New()
 	svc, err := recordings.New(recordings.Config{Store: e.db, Blobs: e.blobs, Converter: &recordingstest.Converter{},
 		Clock: e.clock, Licenser: e.gate, Workers: 1, Tracer: recordings.NewTracing(slog.DiscardHandler)})
 	require.NoError(e.t, err)
+	for _, u := range seed {
+		require.NoError(e.t, svc.SeedSettings(context.Background(), u))
+	}
 	require.NoError(e.t, svc.Start(context.Background()))
 	e.t.Cleanup(func() { svc.Close() })
 	e.svc = svc
@@ -110,7 +114,8 @@ func TestGateDrivesAccessAndDeletion(t *testing.T) {
 	e.clock.Advance(time.Minute)
 	b1 := e.record(2, "bob")
 	b2 := e.record(3, "bob")
-	pending, err := e.svc.Ingest(ctx, "no-cdr.pcap", bytes.NewReader(nil), 0)
+	body := []byte("an upload off the name grammar: nobody's") // an empty one would be a placeholder, not a recording
+	pending, err := e.svc.Ingest(ctx, "no-cdr.pcap", bytes.NewReader(body), int64(len(body)))
 	require.NoError(t, err)
 	assert.True(t, e.accessible(a1), "alice claimed the only licence")
 	assert.False(t, e.accessible(b1), "bob waits")
@@ -156,4 +161,55 @@ func TestGateDrivesAccessAndDeletion(t *testing.T) {
 	st, err := e.gate.Status(e.clock.Now(), 10)
 	require.NoError(t, err)
 	assert.Equal(t, licensing.ModeGroup, st.Mode)
+}
+
+// TestRestartWithSeededSettings restarts the service the way the server
+// does, seeding the licence count from its flags before Start: the seeding
+// must not replace the persisted history (holders in claim order, group
+// mode since) with the empty engine it configured before the restore.
+func TestRestartWithSeededSettings(t *testing.T) {
+	e := newEnv(t)
+	e.do(func(en *licensing.Engine) ([]licensing.Decision, error) {
+		ds, err := en.AddUser("alice")
+		more, err2 := en.AddUser("bob")
+		return append(ds, more...), errors.Join(err, err2)
+	})
+	seed := recordings.SettingsUpdate{Licenses: ptr(1)}
+	e.settings(seed)
+	a1 := e.record(1, "alice")
+	e.clock.Advance(time.Minute)
+	b1 := e.record(2, "bob")
+	before, err := e.gate.Status(e.clock.Now(), 10)
+	require.NoError(t, err)
+	require.Len(t, before.Holders, 1)
+
+	require.NoError(t, e.svc.Close())
+	e.clock.Advance(time.Hour)
+	e.start(seed)
+	after, err := e.gate.Status(e.clock.Now(), 10)
+	require.NoError(t, err)
+	assert.Equal(t, before.Holders, after.Holders, "alice keeps the licence she claimed, with its claim time")
+	assert.True(t, e.accessible(a1))
+	assert.False(t, e.accessible(b1))
+}
+
+// TestStatusKeepsDeletionsDue: the admin's licence view lets time pass in
+// the engine, and the deletions that falls due must still reach the store
+// at the next sweep (the engine forgets the recordings it deletes).
+func TestStatusKeepsDeletionsDue(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	e.do(func(en *licensing.Engine) ([]licensing.Decision, error) { return en.AddUser("bob") })
+	e.settings(recordings.SettingsUpdate{GroupName: ptr("rec")})
+	b1 := e.record(1, "bob")
+	require.False(t, e.accessible(b1), "bob is no member of rec")
+
+	e.clock.Advance(25 * time.Hour)
+	st, err := e.gate.Status(e.clock.Now(), 10)
+	require.NoError(t, err)
+	assert.Empty(t, st.Unlicensed, "the engine deleted it")
+	n, err := e.svc.SweepRetention(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	assert.False(t, e.exists(b1), "and so did the store")
 }

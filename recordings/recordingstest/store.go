@@ -420,7 +420,7 @@ func fullRecording(id, name string) *recordings.Recording {
 			Warnings: []string{"capture cut short"}, CaptureStart: at(-1),
 		},
 		CallState: recordings.CallCDR, Owner: "alice", OwnerSet: at(3), RemoteName: "Bob <b>", RemoteNumber: "+49 30 123",
-		Direction: recordings.DirectionOut, External: true, Start: at(-2), CDRRef: "cdr-1",
+		Direction: recordings.DirectionOut, External: true, Start: at(-2), TalkTime: 58 * time.Second, CDRRef: "cdr-1",
 		Protected: true, Unlicensed: true,
 	}
 }

@@ -13,11 +13,14 @@ import {licenseView} from './license.js';
 const appName = document.body.dataset.app;
 const main = document.getElementById('main');
 
-function banner(settings) {
+// banner shows "PBX name missing" until an admin sets it (CDRs of any PBX
+// are used meanwhile).
+function banner(missing, admin) {
   const el = document.getElementById('banner');
-  const missing = !settings.pbx_name;
   el.hidden = !missing;
-  el.textContent = missing ? 'PBX name missing: set it in Settings, or CDRs of any PBX are used.' : '';
+  el.textContent = !missing ? '' : admin ?
+    'PBX name missing: set it in Settings, or CDRs of any PBX are used.' :
+    'PBX name missing: an administrator has to set it; until then recordings may show the wrong owner.';
 }
 
 async function start() {
@@ -35,9 +38,7 @@ async function start() {
     return;
   }
   showUser(me);
-  if (admin) {
-    api('GET', '/settings').then(banner, () => {});
-  }
+  api('GET', '/status').then((s) => banner(s.pbx_name_missing, admin), () => {});
   const tabs = [['recordings', 'Recordings'], ['activity', 'Activity']];
   if (admin) tabs.push(['settings', 'Settings'], ['license', 'Licence']);
   const view = h('div', {id: 'view', role: 'tabpanel'});
@@ -50,7 +51,7 @@ async function start() {
     view.setAttribute('aria-labelledby', 'tab-' + id);
     if (id === 'recordings') recordingsView(me, view);
     else if (id === 'activity') activityView(view);
-    else if (id === 'settings') settingsView(view, banner);
+    else if (id === 'settings') settingsView(view, (s) => banner(!s.pbx_name, true));
     else if (id === 'license') licenseView(view);
   }
   show('recordings');

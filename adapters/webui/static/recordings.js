@@ -120,7 +120,7 @@ export function recordingsView(me, container) {
   function showDetail(d) {
     const id = d.id;
     const playable = d.accessible && d.status === 'ready';
-    const audio = playable ? h('audio', {id: 'player', controls: true, preload: 'metadata', src: '/api/v1' + recordingPath(id, '/audio')}) : null;
+    const audio = playable ? h('audio', {id: 'player', controls: true, preload: 'none', src: '/api/v1' + recordingPath(id, '/audio')}) : null;
     const facts = h('dl', {class: 'facts'},
       h('dt', {}, 'Owner'), h('dd', {id: 'd-owner'}, who(d)),
       h('dt', {}, 'Remote'), h('dd', {id: 'd-remote'}, d.remote || '—'),
@@ -137,7 +137,7 @@ export function recordingsView(me, container) {
     const deleteBtn = h('button', {type: 'button', id: 'delete', class: 'danger', onclick: del}, 'Delete');
     const actions = h('div', {class: 'actions'},
       playable && dl('wav', 'Download WAV'), playable && dl('zip', 'Download ZIP'),
-      admin && dl('pcap', 'Download PCAP'), protectBtn, deleteBtn,
+      admin && d.accessible && dl('pcap', 'Download PCAP'), protectBtn, deleteBtn,
       h('button', {type: 'button', class: 'quiet', id: 'close', onclick: close}, 'Close'));
     const notes = h('ul', {class: 'notes', id: 'notes'}, noteItems(d.notes));
     const text = h('textarea', {id: 'note-text', name: 'text', rows: 2, maxlength: 10000, 'aria-label': 'New note'});

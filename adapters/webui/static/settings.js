@@ -23,7 +23,7 @@ export async function settingsView(container, onSaved) {
   const [pbx, pbxL] = field('s-pbx', 'PBX name', {value: s.pbx_name}, 'CDRs of other PBXs are not used');
   const [group, groupL] = field('s-group', 'Recordings group name', {value: s.group_name}, 'empty: every user may hold a licence');
   const [licenses, licensesL] = field('s-licenses', 'Licences', {type: 'number', min: 0, value: s.licenses});
-  const [wdUser, wdUserL] = field('s-webdav-user', 'WebDAV user', {value: s.webdav_user, autocomplete: 'off'});
+  const [wdUser, wdUserL] = field('s-webdav-user', 'WebDAV user', {value: s.webdav_user, autocomplete: 'off'}, 'a new user needs the password too');
   const [wdPass, wdPassL] = field('s-webdav-password', 'WebDAV password', {type: 'password', autocomplete: 'new-password',
     placeholder: s.webdav_password_set ? 'unchanged' : 'not set'});
   const traces = Object.keys(s.trace_levels || {}).map((cat) => {
