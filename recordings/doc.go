@@ -50,9 +50,14 @@
 //
 // Every listen, download, protect, unprotect, delete, note, setting change,
 // retention or licence deletion, upload and discarded or empty upload is an
-// AuditEntry (actor, time, recording, and the owner at the time, who may read
-// it). One playback is one listen: the many range requests of an audio
-// player within Config.ListenSession of each other are audited once.
+// AuditEntry (actor, time, recording, and its reader). A user reads exactly
+// the entries about the recordings they own now: when call information
+// changes a recording's owner, its entries move to the new owner in the
+// same transaction (the upload entry included), and the previous owner no
+// longer reads anything about it; the entries of a deleted recording stay
+// with its last owner. Admins read every entry. One playback is one listen:
+// the many range requests of an audio player within Config.ListenSession of
+// each other are audited once.
 //
 // # Errors
 //

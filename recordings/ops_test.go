@@ -173,8 +173,8 @@ func TestProtectAndDelete(t *testing.T) {
 	for _, en := range log.Entries {
 		actions = append(actions, en.Action)
 	}
-	assert.Equal(t, []recordings.Action{recordings.ActionDelete, recordings.ActionUnprotect, recordings.ActionProtect}, actions,
-		"the audit entries outlive the recording")
+	assert.Equal(t, []recordings.Action{recordings.ActionDelete, recordings.ActionUnprotect, recordings.ActionProtect, recordings.ActionUpload}, actions,
+		"the audit entries outlive the recording (the upload entry followed the owner the CDR named)")
 }
 
 func TestRetention(t *testing.T) {

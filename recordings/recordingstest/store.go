@@ -268,6 +268,26 @@ func TestStore(t *testing.T, newStore func(t *testing.T) recordings.Store) {
 			assert.Equal(t, recordings.ActionListen, all[0].Action)
 			return nil
 		})
+		update(t, s, func(tx recordings.Tx) error {
+			require.NoError(t, tx.SetAuditOwner("r0", "carol"))
+			return tx.SetAuditOwner("missing", "carol")
+		})
+		view(t, s, func(tx recordings.Tx) error {
+			carol, alice := "carol", "alice"
+			theirs, err := tx.Audit(recordings.AuditQuery{Owner: &carol})
+			require.NoError(t, err)
+			require.Len(t, theirs, 4, "every entry about r0 follows its new owner")
+			for _, e := range theirs {
+				assert.Equal(t, "r0", e.RecordingID)
+				assert.Equal(t, "d", e.Detail, "nothing else of an entry changes")
+			}
+			mine, err := tx.Audit(recordings.AuditQuery{Owner: &alice})
+			require.NoError(t, err)
+			for _, e := range mine {
+				assert.NotEqual(t, "r0", e.RecordingID)
+			}
+			return nil
+		})
 	})
 	t.Run("Settings", func(t *testing.T) {
 		s := newStore(t)
