@@ -81,9 +81,9 @@ type LicenseDecisions struct {
 
 // Licenser is the licence engine as the service sees it (implemented by the
 // licensing package; the server wires it). Its other inputs (licence count,
-// users, group membership) come from the server, which passes the resulting
-// decisions to Service.ApplyLicenseDecisions. A Licenser must be safe for
-// concurrent use.
+// users, group membership) come from the server, which calls the engine
+// through Service.UpdateLicensing so that the decisions are stored in
+// order. A Licenser must be safe for concurrent use.
 type Licenser interface {
 	// Observe feeds one recording event at time now.
 	Observe(now time.Time, ev LicenseEvent) (LicenseDecisions, error)

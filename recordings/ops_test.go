@@ -111,8 +111,9 @@ func TestLicenceGate(t *testing.T) {
 	}
 
 	// The engine grants bob a licence: the server passes its decisions on.
-	require.NoError(t, e.svc.ApplyLicenseDecisions(ctx, recordings.LicenseDecisions{
-		Access: []recordings.AccessChange{{RecordingID: closed.ID, Accessible: true}}}))
+	require.NoError(t, e.svc.UpdateLicensing(ctx, func(time.Time) (recordings.LicenseDecisions, error) {
+		return recordings.LicenseDecisions{Access: []recordings.AccessChange{{RecordingID: closed.ID, Accessible: true}}}, nil
+	}))
 	_, err = e.svc.Get(ctx, bob, closed.ID)
 	require.NoError(t, err)
 

@@ -98,7 +98,7 @@ type Service struct {
 	listens playbacks
 	nameMu  sync.Mutex // serialises the start of uploads, so one name gets one recording
 	queue   *jobQueue
-	licMu   sync.Mutex // orders licence events with the persisting of the snapshot
+	licMu   sync.Mutex // orders calls of the licence engine with the storing of their decisions (UpdateLicensing)
 
 	runMu  sync.Mutex
 	cancel context.CancelFunc

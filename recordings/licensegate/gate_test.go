@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -60,9 +61,9 @@ func (e *env) start(seed ...recordings.SettingsUpdate) {
 
 // do feeds the server's inputs (users, members) and applies the decisions.
 func (e *env) do(fn func(*licensing.Engine) ([]licensing.Decision, error)) {
-	d, err := e.gate.Do(e.clock.Now(), fn)
-	require.NoError(e.t, err)
-	require.NoError(e.t, e.svc.ApplyLicenseDecisions(context.Background(), d))
+	require.NoError(e.t, e.svc.UpdateLicensing(context.Background(), func(now time.Time) (recordings.LicenseDecisions, error) {
+		return e.gate.Do(now, fn)
+	}))
 }
 
 // record ingests a recording whose CDR names owner.
@@ -212,4 +213,64 @@ func TestStatusKeepsDeletionsDue(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, n)
 	assert.False(t, e.exists(b1), "and so did the store")
+}
+
+// TestConcurrentEventsLeaveTheStoreAsTheEngineDecided races licence count
+// changes, protections and owner changes against each other (run it with
+// -race): once they are done, every recording the engine holds unlicensed
+// is closed in the store and every other one open.
+func TestConcurrentEventsLeaveTheStoreAsTheEngineDecided(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	owners := []string{"alice", "bob", "carol"}
+	e.do(func(en *licensing.Engine) ([]licensing.Decision, error) {
+		var all []licensing.Decision
+		for _, o := range owners {
+			ds, err := en.AddUser(o)
+			if err != nil {
+				return all, err
+			}
+			all = append(all, ds...)
+		}
+		return all, nil
+	})
+	e.settings(recordings.SettingsUpdate{Licenses: ptr(1)})
+	var ids []string
+	for i := range 6 {
+		ids = append(ids, e.record(i+1, owners[i%len(owners)]))
+	}
+
+	var wg sync.WaitGroup
+	for w := range 3 {
+		wg.Go(func() {
+			for i := range 15 {
+				switch (w + i) % 3 {
+				case 0:
+					n := (w + i) % 3
+					_, err := e.svc.UpdateSettings(ctx, admin, recordings.SettingsUpdate{Licenses: &n})
+					assert.NoError(t, err)
+				case 1:
+					id := ids[(w+i)%len(ids)]
+					_, err := e.svc.Protect(ctx, admin, id)
+					assert.NoError(t, err)
+					_, err = e.svc.Unprotect(ctx, admin, id)
+					assert.NoError(t, err)
+				case 2:
+					id := ids[(w*7+i)%len(ids)]
+					assert.NoError(t, e.svc.AttachCallInfo(ctx, id, recordings.CallInfo{Owner: owners[(w+i)%len(owners)], Direction: recordings.DirectionIn}))
+				}
+			}
+		})
+	}
+	wg.Wait()
+
+	st, err := e.gate.Status(e.clock.Now(), 1000)
+	require.NoError(t, err)
+	unlicensed := map[string]bool{}
+	for _, u := range st.Unlicensed {
+		unlicensed[u.ID] = true
+	}
+	for _, id := range ids {
+		assert.Equal(t, !unlicensed[id], e.accessible(id), "recording %s", id)
+	}
 }
