@@ -34,8 +34,10 @@ func (l *flipLicenser) Observe(_ time.Time, ev recordings.LicenseEvent) (recordi
 	return recordings.LicenseDecisions{Access: []recordings.AccessChange{{RecordingID: ev.RecordingID, Accessible: l.n%2 == 0}}}, nil
 }
 
-func (l *flipLicenser) Due(time.Time) recordings.LicenseDecisions { return recordings.LicenseDecisions{} }
-func (l *flipLicenser) Snapshot() ([]byte, error)                 { return nil, nil }
+func (l *flipLicenser) Due(time.Time) recordings.LicenseDecisions {
+	return recordings.LicenseDecisions{}
+}
+func (l *flipLicenser) Snapshot() ([]byte, error) { return nil, nil }
 
 // holdingStore is a Store whose next Update after arm waits until release
 // is closed (or a second passed): a slow transaction.
