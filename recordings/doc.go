@@ -38,6 +38,14 @@
 // any. A name off the file-name grammar is NoCDR at once. A late CDR still
 // attaches and clears NoCDR.
 //
+// Correlation is also repeated in the background, one pass at a time in
+// pages of 100 and traced under CallInfo (RecorrelateCallInfo): at Start
+// for the pending and NoCDR recordings, whose CDR may have been stored just
+// before a crash without reaching them; and for every recording when the
+// PBX name changes, since that decides which CDRs count (only that PBX's
+// once a name is set, every PBX's while none is). A recording whose CDRs no
+// longer count loses its call information and is pending or NoCDR again.
+//
 // # Visibility
 //
 // Admins see every recording; unlicensed ones are marked and their media
