@@ -1,6 +1,7 @@
 package recordings
 
 import (
+	"cmp"
 	"context"
 	"iter"
 	"time"
@@ -56,13 +57,13 @@ type LicenseEvent struct {
 	Kind        LicenseEventKind
 	RecordingID string
 	Owner       string
-	Created     time.Time // upload completion: the recording's creation for licensing
+	Created     time.Time // Recording.Created: the first upload completion, the recording's creation for licensing
 	OwnerSet    time.Time // when Owner was set, if later than Created (zero: never)
 	Protected   bool
 }
 
 func licenseEvent(kind LicenseEventKind, r *Recording) LicenseEvent {
-	return LicenseEvent{Kind: kind, RecordingID: r.ID, Owner: r.Owner, Created: r.UploadCompleted, OwnerSet: r.OwnerSet, Protected: r.Protected}
+	return LicenseEvent{Kind: kind, RecordingID: r.ID, Owner: r.Owner, Created: cmp.Or(r.Created, r.UploadCompleted), OwnerSet: r.OwnerSet, Protected: r.Protected}
 }
 
 // AccessChange says a recording became accessible or not.

@@ -274,3 +274,35 @@ func TestConcurrentEventsLeaveTheStoreAsTheEngineDecided(t *testing.T) {
 		assert.Equal(t, !unlicensed[id], e.accessible(id), "recording %s", id)
 	}
 }
+
+// TestRepeatedUploadKeepsTheCreationTime: licences go first come, first
+// served by a recording's creation, its first completed upload. A complete
+// repeated upload of the same name later must not make the recording
+// younger, neither at once nor after a restart (when the engine is
+// rebuilt from the store).
+func TestRepeatedUploadKeepsTheCreationTime(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	e.do(func(en *licensing.Engine) ([]licensing.Decision, error) {
+		ds, err := en.AddUser("alice")
+		more, err2 := en.AddUser("bob")
+		return append(ds, more...), errors.Join(err, err2)
+	})
+	a := e.record(1, "alice")
+	e.clock.Advance(time.Minute)
+	b := e.record(2, "bob")
+	e.clock.Advance(time.Minute)
+	body := bytes.Buffer{}
+	_, err := recordingstest.WritePCAP(&body, e.clock.Now(), 12)
+	require.NoError(t, err)
+	r, err := e.svc.Ingest(ctx, fmt.Sprintf("%032x-009033302ab1-%d.pcap", 1, 1), &body, int64(body.Len()))
+	require.NoError(t, err)
+	require.Equal(t, a, r.ID, "the same recording, uploaded again")
+	require.NoError(t, e.svc.WaitIdle(ctx))
+
+	require.NoError(t, e.svc.Close())
+	e.start()
+	e.settings(recordings.SettingsUpdate{Licenses: ptr(1)})
+	assert.True(t, e.accessible(a), "alice's recording is the older one: she gets the licence")
+	assert.False(t, e.accessible(b))
+}
