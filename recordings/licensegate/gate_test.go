@@ -3,7 +3,6 @@ package licensegate_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -94,6 +93,21 @@ func (e *env) exists(id string) bool {
 	return true
 }
 
+// addUsers puts users on the PBX.
+func (e *env) addUsers(names ...string) {
+	e.do(func(en *licensing.Engine) ([]licensing.Decision, error) {
+		var all []licensing.Decision
+		for _, n := range names {
+			ds, err := en.AddUser(n)
+			all = append(all, ds...)
+			if err != nil {
+				return all, err
+			}
+		}
+		return all, nil
+	})
+}
+
 func (e *env) settings(u recordings.SettingsUpdate) {
 	_, err := e.svc.UpdateSettings(context.Background(), admin, u)
 	require.NoError(e.t, err)
@@ -104,11 +118,7 @@ func ptr[T any](v T) *T { return &v }
 func TestGateDrivesAccessAndDeletion(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
-	e.do(func(en *licensing.Engine) ([]licensing.Decision, error) {
-		ds, err := en.AddUser("alice")
-		more, err2 := en.AddUser("bob")
-		return append(ds, more...), errors.Join(err, err2)
-	})
+	e.addUsers("alice", "bob")
 	e.settings(recordings.SettingsUpdate{Licenses: ptr(1)})
 
 	a1 := e.record(1, "alice")
@@ -170,11 +180,7 @@ func TestGateDrivesAccessAndDeletion(t *testing.T) {
 // mode since) with the empty engine it configured before the restore.
 func TestRestartWithSeededSettings(t *testing.T) {
 	e := newEnv(t)
-	e.do(func(en *licensing.Engine) ([]licensing.Decision, error) {
-		ds, err := en.AddUser("alice")
-		more, err2 := en.AddUser("bob")
-		return append(ds, more...), errors.Join(err, err2)
-	})
+	e.addUsers("alice", "bob")
 	seed := recordings.SettingsUpdate{Licenses: ptr(1)}
 	e.settings(seed)
 	a1 := e.record(1, "alice")
@@ -223,17 +229,7 @@ func TestConcurrentEventsLeaveTheStoreAsTheEngineDecided(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
 	owners := []string{"alice", "bob", "carol"}
-	e.do(func(en *licensing.Engine) ([]licensing.Decision, error) {
-		var all []licensing.Decision
-		for _, o := range owners {
-			ds, err := en.AddUser(o)
-			if err != nil {
-				return all, err
-			}
-			all = append(all, ds...)
-		}
-		return all, nil
-	})
+	e.addUsers(owners...)
 	e.settings(recordings.SettingsUpdate{Licenses: ptr(1)})
 	var ids []string
 	for i := range 6 {
@@ -283,11 +279,7 @@ func TestConcurrentEventsLeaveTheStoreAsTheEngineDecided(t *testing.T) {
 func TestRepeatedUploadKeepsTheCreationTime(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
-	e.do(func(en *licensing.Engine) ([]licensing.Decision, error) {
-		ds, err := en.AddUser("alice")
-		more, err2 := en.AddUser("bob")
-		return append(ds, more...), errors.Join(err, err2)
-	})
+	e.addUsers("alice", "bob")
 	a := e.record(1, "alice")
 	e.clock.Advance(time.Minute)
 	b := e.record(2, "bob")
