@@ -390,9 +390,13 @@ func (r *resolver) direction(leg *CDR, rule string, external bool) Direction {
 
 // remote returns the party the leg's object talked to: the first party that
 // connected, else the last that was alerted, else the caller; an <ep> (the
-// endpoint a trunk actually reached) fills in what the event lacks.
+// endpoint a trunk actually reached) fills in what the event lacks. The
+// connect event often carries only a number although the setup or alert
+// event of the same party named it: the party's empty fields are filled
+// from the other events of that party (connects first, then alerts from
+// the last, then setups), never from another party's.
 func remote(leg *CDR) Party {
-	var connected, alerted, setup Party
+	var connected, alerted, setup []Party
 	for i := range leg.Events {
 		e := &leg.Events[i]
 		p := e.Party()
@@ -404,24 +408,49 @@ func remote(leg *CDR) Party {
 		}
 		switch e.Msg {
 		case MsgConnTo, MsgConnFrom, MsgConnected:
-			if connected.IsZero() {
-				connected = p
-			}
+			connected = append(connected, p)
 		case MsgAlertTo, MsgAlertFrom:
-			alerted = p
+			alerted = append(alerted, p)
 		case MsgSetupTo, MsgSetupFrom:
-			if setup.IsZero() {
-				setup = p
+			setup = append(setup, p)
+		}
+	}
+	slices.Reverse(alerted) // the last alerted is the likeliest
+	var best Party
+	switch {
+	case len(connected) > 0:
+		best = connected[0]
+	case len(alerted) > 0:
+		best = alerted[0]
+	case len(setup) > 0:
+		best = setup[0]
+	default:
+		return Party{}
+	}
+	for _, ps := range [][]Party{connected, alerted, setup} {
+		for _, p := range ps {
+			if sameParty(best, p) {
+				best = mergeParty(best, p)
 			}
 		}
 	}
-	switch {
-	case !connected.IsZero():
-		return connected
-	case !alerted.IsZero():
-		return alerted
+	return best
+}
+
+// sameParty reports whether a and b name the same party: they share a
+// number or an H.323 name, and neither of the two differs.
+func sameParty(a, b Party) bool {
+	shared := false
+	for _, f := range [][2]string{{a.E164, b.E164}, {a.H323, b.H323}} {
+		if f[0] == "" || f[1] == "" {
+			continue
+		}
+		if f[0] != f[1] {
+			return false
+		}
+		shared = true
 	}
-	return setup
+	return shared
 }
 
 // mergeParty returns a with its empty fields taken from b.

@@ -53,6 +53,10 @@ type AuditEntry struct {
 	Actor       string
 	Action      Action
 	RecordingID string // empty for settings
-	Owner       string // owner of the recording at the time: who may read the entry
-	Detail      string
+	// Owner is who may read the entry besides admins: the recording's
+	// current owner (its last one once it is deleted), kept in step by the
+	// Service whenever the owner changes; for an entry about no recording,
+	// the user it concerns ("" for admins only).
+	Owner  string
+	Detail string
 }

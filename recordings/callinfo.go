@@ -98,7 +98,7 @@ func (s *Service) AttachCallInfo(ctx context.Context, id string, info CallInfo) 
 		if !info.Start.IsZero() {
 			r.Start = info.Start.UTC()
 		}
-		return tx.PutRecording(r)
+		return putRecordingOwner(tx, r, oldOwner)
 	})
 	if err != nil {
 		return internal(err, "attaching call info")
@@ -106,6 +106,19 @@ func (s *Service) AttachCallInfo(ctx context.Context, id string, info CallInfo) 
 	s.logCall.Info("call info attached", "recording", id, "owner", info.Owner, "direction", info.Direction)
 	s.ownerKnown(ctx, r, oldOwner, wasPending)
 	return nil
+}
+
+// putRecordingOwner stores r whose owner was oldOwner; when the owner
+// changed, the audit entries about r follow it in the same transaction, so
+// a user reads exactly the entries about the recordings they own now.
+func putRecordingOwner(tx Tx, r *Recording, oldOwner string) error {
+	if err := tx.PutRecording(r); err != nil {
+		return err
+	}
+	if r.Owner == oldOwner {
+		return nil
+	}
+	return tx.SetAuditOwner(r.ID, r.Owner)
 }
 
 // ownerKnown feeds the licence engine when a recording's owner changed.
@@ -186,9 +199,10 @@ func (s *Service) markNoCDR(ctx context.Context, id string) error {
 		if !r.Pending() {
 			return nil // the CDR came just now
 		}
+		oldOwner := r.Owner
 		r.CallState, r.Owner, r.OwnerSet = CallNoCDR, owner, s.clock.Now().UTC()
 		updated = true
-		return tx.PutRecording(r)
+		return putRecordingOwner(tx, r, oldOwner)
 	})
 	if ErrorCode(err) == NotFound {
 		return nil

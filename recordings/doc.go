@@ -38,6 +38,14 @@
 // any. A name off the file-name grammar is NoCDR at once. A late CDR still
 // attaches and clears NoCDR.
 //
+// Correlation is also repeated in the background, one pass at a time in
+// pages of 100 and traced under CallInfo (RecorrelateCallInfo): at Start
+// for the pending and NoCDR recordings, whose CDR may have been stored just
+// before a crash without reaching them; and for every recording when the
+// PBX name changes, since that decides which CDRs count (only that PBX's
+// once a name is set, every PBX's while none is). A recording whose CDRs no
+// longer count loses its call information and is pending or NoCDR again.
+//
 // # Visibility
 //
 // Admins see every recording; unlicensed ones are marked and their media
@@ -50,9 +58,14 @@
 //
 // Every listen, download, protect, unprotect, delete, note, setting change,
 // retention or licence deletion, upload and discarded or empty upload is an
-// AuditEntry (actor, time, recording, and the owner at the time, who may read
-// it). One playback is one listen: the many range requests of an audio
-// player within Config.ListenSession of each other are audited once.
+// AuditEntry (actor, time, recording, and its reader). A user reads exactly
+// the entries about the recordings they own now: when call information
+// changes a recording's owner, its entries move to the new owner in the
+// same transaction (the upload entry included), and the previous owner no
+// longer reads anything about it; the entries of a deleted recording stay
+// with its last owner. Admins read every entry. One playback is one listen:
+// the many range requests of an audio player within Config.ListenSession of
+// each other are audited once.
 //
 // # Errors
 //

@@ -271,6 +271,9 @@ func (s *Service) commitUpload(ctx context.Context, up Upload, info BlobInfo, pa
 		r.PCAP = BlobRef{Key: up.BlobKey, Size: info.Size, SHA256: info.SHA256}
 		r.Partial = partial
 		r.UploadCompleted = now
+		if r.Created.IsZero() {
+			r.Created = now // the first completion; repeats keep it
+		}
 		r.Status, r.Failure = StatusStored, ""
 		if err := tx.PutRecording(r); err != nil {
 			return err

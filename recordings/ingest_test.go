@@ -372,3 +372,17 @@ func TestStats(t *testing.T) {
 	assert.Zero(t, st.Queued)
 	assert.Zero(t, st.Running)
 }
+
+// TestRepeatedUploadKeepsCreated: a complete repeated upload moves
+// UploadCompleted, never Created (the creation for licensing).
+func TestRepeatedUploadKeepsCreated(t *testing.T) {
+	e := newEnv(t)
+	name := callName(1, "alice-phone")
+	first := e.ingest(t, name, pcap(t, 10))
+	require.True(t, first.Created.Equal(first.UploadCompleted))
+	e.clock.Advance(time.Hour)
+	again := e.ingest(t, name, pcap(t, 12))
+	require.Equal(t, first.ID, again.ID)
+	assert.True(t, again.UploadCompleted.After(first.UploadCompleted), "the repeat completed later")
+	assert.True(t, again.Created.Equal(first.Created), "created stays the first completion")
+}

@@ -1,6 +1,7 @@
 package recordings
 
 import (
+	"cmp"
 	"context"
 	"iter"
 	"time"
@@ -56,13 +57,13 @@ type LicenseEvent struct {
 	Kind        LicenseEventKind
 	RecordingID string
 	Owner       string
-	Created     time.Time // upload completion: the recording's creation for licensing
+	Created     time.Time // Recording.Created: the first upload completion, the recording's creation for licensing
 	OwnerSet    time.Time // when Owner was set, if later than Created (zero: never)
 	Protected   bool
 }
 
 func licenseEvent(kind LicenseEventKind, r *Recording) LicenseEvent {
-	return LicenseEvent{Kind: kind, RecordingID: r.ID, Owner: r.Owner, Created: r.UploadCompleted, OwnerSet: r.OwnerSet, Protected: r.Protected}
+	return LicenseEvent{Kind: kind, RecordingID: r.ID, Owner: r.Owner, Created: cmp.Or(r.Created, r.UploadCompleted), OwnerSet: r.OwnerSet, Protected: r.Protected}
 }
 
 // AccessChange says a recording became accessible or not.
@@ -81,9 +82,9 @@ type LicenseDecisions struct {
 
 // Licenser is the licence engine as the service sees it (implemented by the
 // licensing package; the server wires it). Its other inputs (licence count,
-// users, group membership) come from the server, which passes the resulting
-// decisions to Service.ApplyLicenseDecisions. A Licenser must be safe for
-// concurrent use.
+// users, group membership) come from the server, which calls the engine
+// through Service.UpdateLicensing so that the decisions are stored in
+// order. A Licenser must be safe for concurrent use.
 type Licenser interface {
 	// Observe feeds one recording event at time now.
 	Observe(now time.Time, ev LicenseEvent) (LicenseDecisions, error)

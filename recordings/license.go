@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // LicenseSnapshotKey is the setting key under which the licence engine's
@@ -14,37 +15,63 @@ const LicenseSnapshotKey = "licensing.snapshot"
 // decided. Pending recordings (owner not known yet) are fed only once their
 // owner is known, as the licensing rules ask.
 func (s *Service) observe(ctx context.Context, ev LicenseEvent) {
-	if s.lic == nil {
-		return
-	}
-	s.licMu.Lock()
-	d, err := s.lic.Observe(s.clock.Now(), ev)
-	s.licMu.Unlock()
+	err := s.UpdateLicensing(ctx, func(now time.Time) (LicenseDecisions, error) {
+		return s.lic.Observe(now, ev)
+	})
 	if err != nil {
-		s.logLic.Error("licence engine refused an event", "event", ev.Kind, "recording", ev.RecordingID, "err", err)
-		return
-	}
-	if err := s.ApplyLicenseDecisions(ctx, d); err != nil {
-		s.logLic.Error("applying licence decisions", "err", err)
+		s.logLic.Error("licence event", "event", ev.Kind, "recording", ev.RecordingID, "err", err)
 	}
 }
 
-// ApplyLicenseDecisions applies decisions of the licence engine: it marks
-// recordings accessible or unlicensed, persists the engine's snapshot, and
-// deletes the recordings due (never protected ones; audited). The server
-// calls it with the decisions of the events it feeds the engine itself
-// (licence count, users, group).
-func (s *Service) ApplyLicenseDecisions(ctx context.Context, d LicenseDecisions) error {
+// UpdateLicensing runs fn, one call of the licence engine at time now, and
+// applies what the engine decided: it marks recordings accessible or
+// unlicensed, persists the engine's snapshot, and then deletes the
+// recordings due (never protected ones; audited). The server passes the
+// inputs it owns (users, group members) through it.
+//
+// Decisions reach the store in the order the engine took them: fn, the
+// accessibility changes and the snapshot run under one lock, so a decision
+// taken later is never overwritten by an earlier one that was slower to
+// reach the store. Deletions run after the lock is released (they feed the
+// engine themselves; a deletion is final, so its order does not matter).
+// Decisions fn returns along with an error are applied all the same (the
+// engine took them) and the error returned.
+func (s *Service) UpdateLicensing(ctx context.Context, fn func(now time.Time) (LicenseDecisions, error)) error {
 	if s.lic == nil {
 		return nil
 	}
 	s.licMu.Lock()
-	snap, err := s.lic.Snapshot()
+	d, fnErr := fn(s.clock.Now())
+	err := s.storeLicenseDecisions(ctx, d)
 	s.licMu.Unlock()
+	if err != nil {
+		return errors.Join(fnErr, err)
+	}
+	for _, c := range d.Access {
+		s.logLic.Debug("access changed", "recording", c.RecordingID, "accessible", c.Accessible)
+	}
+	var errs []error
+	for _, id := range d.Delete {
+		err := s.deleteRecording(ctx, SystemActor(), id, ActionLicenseDelete, "unlicensed for 24 h in group mode")
+		switch ErrorCode(err) {
+		case "", NotFound:
+		case Protected:
+			s.logLic.Warn("licence engine asked to delete a protected recording; kept", "recording", id)
+		default:
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(fnErr, errors.Join(errs...))
+}
+
+// storeLicenseDecisions writes the accessibility changes of d and the
+// engine's snapshot in one transaction. The caller holds licMu.
+func (s *Service) storeLicenseDecisions(ctx context.Context, d LicenseDecisions) error {
+	snap, err := s.lic.Snapshot()
 	if err != nil {
 		return fmt.Errorf("licence engine snapshot: %w", err)
 	}
-	if len(d.Access) == 0 && len(d.Delete) == 0 && snap == nil {
+	if len(d.Access) == 0 && snap == nil {
 		return nil
 	}
 	err = s.store.Update(ctx, func(tx Tx) error {
@@ -69,38 +96,18 @@ func (s *Service) ApplyLicenseDecisions(ctx context.Context, d LicenseDecisions)
 		}
 		return tx.PutSetting(LicenseSnapshotKey, string(snap))
 	})
-	if err != nil {
-		return internal(err, "applying licence decisions")
-	}
-	for _, c := range d.Access {
-		s.logLic.Debug("access changed", "recording", c.RecordingID, "accessible", c.Accessible)
-	}
-	var errs []error
-	for _, id := range d.Delete {
-		err := s.deleteRecording(ctx, SystemActor(), id, ActionLicenseDelete, "unlicensed for 24 h in group mode")
-		switch ErrorCode(err) {
-		case "", NotFound:
-		case Protected:
-			s.logLic.Warn("licence engine asked to delete a protected recording; kept", "recording", id)
-		default:
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
+	return internal(err, "applying licence decisions")
 }
 
 // applyLicenseDue applies the deletions due as time passed.
 func (s *Service) applyLicenseDue(ctx context.Context) (int, error) {
-	if s.lic == nil {
-		return 0, nil
-	}
-	s.licMu.Lock()
-	d := s.lic.Due(s.clock.Now())
-	s.licMu.Unlock()
-	if len(d.Access) == 0 && len(d.Delete) == 0 {
-		return 0, nil
-	}
-	return len(d.Delete), s.ApplyLicenseDecisions(ctx, d)
+	n := 0
+	err := s.UpdateLicensing(ctx, func(now time.Time) (LicenseDecisions, error) {
+		d := s.lic.Due(now)
+		n = len(d.Delete)
+		return d, nil
+	})
+	return n, err
 }
 
 // EachRecording calls fn for every recording whose upload completed (not
@@ -169,19 +176,22 @@ func (s *Service) startLicensing(ctx context.Context) error {
 				walkErr = nil
 			}
 		}
-		s.licMu.Lock()
-		d, err := lr.Restore(s.clock.Now(), snap, recs)
-		s.licMu.Unlock()
-		if err == nil {
-			err = walkErr
-		}
+		var changes, deletions int
+		err = s.UpdateLicensing(ctx, func(now time.Time) (LicenseDecisions, error) {
+			d, err := lr.Restore(now, snap, recs)
+			if err == nil {
+				err = walkErr
+			}
+			if err != nil {
+				return LicenseDecisions{}, fmt.Errorf("recordings: restoring the licence engine: %w", err)
+			}
+			changes, deletions = len(d.Access), len(d.Delete)
+			return d, nil
+		})
 		if err != nil {
-			return fmt.Errorf("recordings: restoring the licence engine: %w", err)
-		}
-		if err := s.ApplyLicenseDecisions(ctx, d); err != nil {
 			return err
 		}
-		s.logLic.Info("licence engine restored", "snapshot", snap != nil, "changes", len(d.Access), "deletions", len(d.Delete))
+		s.logLic.Info("licence engine restored", "snapshot", snap != nil, "changes", changes, "deletions", deletions)
 	}
 	return s.configureLicensing(ctx)
 }
@@ -197,11 +207,11 @@ func (s *Service) configureLicensing(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.licMu.Lock()
-	d, err := lc.Configure(s.clock.Now(), set.Licenses, set.GroupName)
-	s.licMu.Unlock()
-	if err != nil {
-		return fmt.Errorf("recordings: configuring the licence engine: %w", err)
-	}
-	return s.ApplyLicenseDecisions(ctx, d)
+	return s.UpdateLicensing(ctx, func(now time.Time) (LicenseDecisions, error) {
+		d, err := lc.Configure(now, set.Licenses, set.GroupName)
+		if err != nil {
+			err = fmt.Errorf("recordings: configuring the licence engine: %w", err)
+		}
+		return d, err
+	})
 }

@@ -111,8 +111,9 @@ func TestLicenceGate(t *testing.T) {
 	}
 
 	// The engine grants bob a licence: the server passes its decisions on.
-	require.NoError(t, e.svc.ApplyLicenseDecisions(ctx, recordings.LicenseDecisions{
-		Access: []recordings.AccessChange{{RecordingID: closed.ID, Accessible: true}}}))
+	require.NoError(t, e.svc.UpdateLicensing(ctx, func(time.Time) (recordings.LicenseDecisions, error) {
+		return recordings.LicenseDecisions{Access: []recordings.AccessChange{{RecordingID: closed.ID, Accessible: true}}}, nil
+	}))
 	_, err = e.svc.Get(ctx, bob, closed.ID)
 	require.NoError(t, err)
 
@@ -173,8 +174,8 @@ func TestProtectAndDelete(t *testing.T) {
 	for _, en := range log.Entries {
 		actions = append(actions, en.Action)
 	}
-	assert.Equal(t, []recordings.Action{recordings.ActionDelete, recordings.ActionUnprotect, recordings.ActionProtect}, actions,
-		"the audit entries outlive the recording")
+	assert.Equal(t, []recordings.Action{recordings.ActionDelete, recordings.ActionUnprotect, recordings.ActionProtect, recordings.ActionUpload}, actions,
+		"the audit entries outlive the recording (the upload entry followed the owner the CDR named)")
 }
 
 func TestRetention(t *testing.T) {

@@ -106,10 +106,16 @@ type Recording struct {
 	Name     FileName // its parts, when it follows the grammar
 
 	UploadStarted   time.Time
-	UploadCompleted time.Time // zero while receiving
-	PCAP            BlobRef
-	WAV             BlobRef
-	Partial         bool // the upload did not complete; converted as far as readable
+	UploadCompleted time.Time // zero while receiving; a repeated upload moves it
+	// Created is when the recording's first upload completed (or was cut
+	// short): its creation for licensing, which serves licences first
+	// come, first served. A repeated upload of the same name replaces the
+	// pcap and moves UploadCompleted but never Created, so that uploading
+	// again cannot make a recording younger and reorder the claims.
+	Created time.Time
+	PCAP    BlobRef
+	WAV     BlobRef
+	Partial bool // the upload did not complete; converted as far as readable
 
 	Status  Status
 	Failure string // why it failed, when Status is StatusFailed

@@ -98,7 +98,8 @@ type Service struct {
 	listens playbacks
 	nameMu  sync.Mutex // serialises the start of uploads, so one name gets one recording
 	queue   *jobQueue
-	licMu   sync.Mutex // orders licence events with the persisting of the snapshot
+	recorr  recorrelator
+	licMu   sync.Mutex // orders calls of the licence engine with the storing of their decisions (UpdateLicensing)
 
 	runMu  sync.Mutex
 	cancel context.CancelFunc
@@ -122,6 +123,7 @@ func New(cfg Config) (*Service, error) {
 		retentionInterval: cfg.RetentionInterval, callInfoInterval: cfg.CallInfoInterval,
 		queue: newJobQueue(),
 	}
+	s.recorr.wake = make(chan struct{}, 1)
 	if s.clock == nil {
 		s.clock = systemClock{}
 	}
@@ -164,7 +166,9 @@ func New(cfg Config) (*Service, error) {
 
 // Start applies the persisted trace levels, recovers the uploads a crash
 // interrupted (kept as partial recordings), queues every unfinished
-// conversion job and starts the worker pool and the periodic sweeps. The
+// conversion job, starts the worker pool and the periodic sweeps, and
+// correlates the pending and NoCDR recordings with the stored CDRs again in
+// the background (WaitRecorrelation). The
 // goroutines run until Close.
 func (s *Service) Start(ctx context.Context) error {
 	s.runMu.Lock()
@@ -204,6 +208,10 @@ func (s *Service) Start(ctx context.Context) error {
 		s.every(runCtx, s.retentionInterval, func(ctx context.Context) { _, _ = s.SweepRetention(ctx) })
 	})
 	s.wg.Go(func() { s.every(runCtx, s.callInfoInterval, func(ctx context.Context) { _, _ = s.SweepCallInfo(ctx) }) })
+	// A crash between storing a CDR and handing it to the service leaves
+	// its recording unattached: correlate those again, in the background.
+	s.wg.Go(func() { s.recorrelateLoop(runCtx) })
+	s.RequestRecorrelation(ScopeUnattached)
 	return nil
 }
 

@@ -116,7 +116,9 @@ func (s *Service) loadSettings(ctx context.Context) (Settings, error) {
 }
 
 // UpdateSettings changes settings at run time (admins); each change is
-// audited (never with a password) and trace levels apply at once.
+// audited (never with a password) and trace levels apply at once. A new
+// PBX name re-correlates every recording in the background (ScopeAll):
+// once a name is set only that PBX's CDRs count, while none is set all do.
 func (s *Service) UpdateSettings(ctx context.Context, a Actor, u SettingsUpdate) (Settings, error) {
 	if err := checkActor(a); err != nil {
 		return Settings{}, err
@@ -128,7 +130,16 @@ func (s *Service) UpdateSettings(ctx context.Context, a Actor, u SettingsUpdate)
 	if err != nil {
 		return Settings{}, err
 	}
+	pbxChanged := false
 	err = s.store.Update(ctx, func(tx Tx) error {
+		pbxChanged = false
+		if v, ok := kv[keyPBXName]; ok {
+			old, _, err := tx.Setting(keyPBXName)
+			if err != nil {
+				return err
+			}
+			pbxChanged = old != v
+		}
 		for _, k := range sortedKeys(kv) {
 			if err := tx.PutSetting(k, kv[k]); err != nil {
 				return err
@@ -147,6 +158,11 @@ func (s *Service) UpdateSettings(ctx context.Context, a Actor, u SettingsUpdate)
 		return Settings{}, internal(err, "storing settings")
 	}
 	s.logUI.Info("settings changed", "actor", a.Name, "keys", sortedKeys(kv))
+	if pbxChanged {
+		// Which CDRs count changed: every recording of a call is
+		// correlated again, in the background.
+		s.RequestRecorrelation(ScopeAll)
+	}
 	if err := s.settingsChanged(ctx, kv); err != nil {
 		return Settings{}, err
 	}

@@ -62,6 +62,9 @@ type Tx interface {
 	AppendAudit(e *AuditEntry) error
 	// Audit returns at most q.Limit entries matching q, newest first.
 	Audit(q AuditQuery) ([]AuditEntry, error)
+	// SetAuditOwner makes owner the reader (AuditEntry.Owner) of every
+	// entry about recordingID; nothing else of an entry ever changes.
+	SetAuditOwner(recordingID, owner string) error
 
 	// Setting returns the value stored under key, and whether there is one.
 	Setting(key string) (string, bool, error)
@@ -101,7 +104,7 @@ type Cursor struct {
 // AuditQuery selects audit entries. Zero fields do not filter.
 type AuditQuery struct {
 	RecordingID string
-	Owner       *string // entries about recordings of this owner
+	Owner       *string // entries whose reader (AuditEntry.Owner) is this owner
 	Before      int64   // entries with ID < Before (a cursor); 0 = from the newest
 	Limit       int     // 0 means 50
 }

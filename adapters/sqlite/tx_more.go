@@ -147,6 +147,11 @@ func (t *sqlTx) Audit(q recordings.AuditQuery) ([]recordings.AuditEntry, error) 
 	return out, translate(rows.Err())
 }
 
+func (t *sqlTx) SetAuditOwner(recordingID, owner string) error {
+	_, err := t.exec(`UPDATE audit SET owner = ? WHERE recording_id = ? AND owner <> ?`, owner, recordingID, owner)
+	return err
+}
+
 func (t *sqlTx) Setting(key string) (string, bool, error) {
 	var v string
 	err := t.tx.QueryRowContext(t.ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)

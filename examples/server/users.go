@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/f0fce437/callrec/adapters/usersfile"
 	"github.com/f0fce437/callrec/cdr"
@@ -128,7 +129,7 @@ func (m *Main) syncLicensingUsers(ctx context.Context) error {
 	for _, n := range pbx {
 		known[n] = true
 	}
-	d, err := m.gate.Do(m.now(), func(e *licensing.Engine) ([]licensing.Decision, error) {
+	syncEngine := func(e *licensing.Engine) ([]licensing.Decision, error) {
 		snap := e.Snapshot()
 		var out []licensing.Decision
 		add := func(ds []licensing.Decision, err error) error {
@@ -167,11 +168,10 @@ func (m *Main) syncLicensingUsers(ctx context.Context) error {
 			}
 		}
 		return out, nil
-	})
-	if err != nil {
-		return err
 	}
-	return m.svc.ApplyLicenseDecisions(ctx, d)
+	return m.svc.UpdateLicensing(ctx, func(now time.Time) (recordings.LicenseDecisions, error) {
+		return m.gate.Do(now, syncEngine)
+	})
 }
 
 // addPBXUser registers a user the PBX vouched for (AppLogin) who has no
@@ -188,13 +188,12 @@ func (m *Main) addPBXUser(ctx context.Context, name, display string) error {
 	if err != nil {
 		return err
 	}
-	d, err := m.gate.Do(m.now(), func(e *licensing.Engine) ([]licensing.Decision, error) {
-		return e.AddUser(name)
+	err = m.svc.UpdateLicensing(ctx, func(now time.Time) (recordings.LicenseDecisions, error) {
+		return m.gate.Do(now, func(e *licensing.Engine) ([]licensing.Decision, error) {
+			return e.AddUser(name)
+		})
 	})
 	if err != nil {
-		return err
-	}
-	if err := m.svc.ApplyLicenseDecisions(ctx, d); err != nil {
 		return err
 	}
 	if isNew {

@@ -8,9 +8,9 @@
 // than unlicensed opens the recording, unlicensed closes it, and deletions
 // due are applied (and audited) by the service with its retention sweep.
 // The users on the PBX and the group memberships come from the server's
-// users directory: it feeds them through Gate.Do and passes the decisions
-// to recordings.Service.ApplyLicenseDecisions. Gate.Status is the admin's
-// licence view.
+// users directory: it feeds them through Gate.Do called inside
+// recordings.Service.UpdateLicensing, which stores the decisions in the
+// order the engine took them. Gate.Status is the admin's licence view.
 //
 // The snapshot is persisted only after a claim, a release or a change of
 // the engine's inputs, as package licensing advises: the rest of its state

@@ -141,8 +141,12 @@ func (g *Gate) Configure(now time.Time, licenses int, group string) (recordings.
 
 // Do runs fn on the engine, advanced to now, under the gate's lock, for the
 // inputs the server owns (users, group members: AddUser, RemoveUser,
-// AddMember, RemoveMember). Pass the result to
-// recordings.Service.ApplyLicenseDecisions.
+// AddMember, RemoveMember). Call it from
+// recordings.Service.UpdateLicensing, which stores its decisions in order:
+//
+//	svc.UpdateLicensing(ctx, func(now time.Time) (recordings.LicenseDecisions, error) {
+//		return gate.Do(now, fn)
+//	})
 func (g *Gate) Do(now time.Time, fn func(e *licensing.Engine) ([]licensing.Decision, error)) (recordings.LicenseDecisions, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()

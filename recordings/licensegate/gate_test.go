@@ -3,10 +3,10 @@ package licensegate_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -60,9 +60,9 @@ func (e *env) start(seed ...recordings.SettingsUpdate) {
 
 // do feeds the server's inputs (users, members) and applies the decisions.
 func (e *env) do(fn func(*licensing.Engine) ([]licensing.Decision, error)) {
-	d, err := e.gate.Do(e.clock.Now(), fn)
-	require.NoError(e.t, err)
-	require.NoError(e.t, e.svc.ApplyLicenseDecisions(context.Background(), d))
+	require.NoError(e.t, e.svc.UpdateLicensing(context.Background(), func(now time.Time) (recordings.LicenseDecisions, error) {
+		return e.gate.Do(now, fn)
+	}))
 }
 
 // record ingests a recording whose CDR names owner.
@@ -93,6 +93,21 @@ func (e *env) exists(id string) bool {
 	return true
 }
 
+// addUsers puts users on the PBX.
+func (e *env) addUsers(names ...string) {
+	e.do(func(en *licensing.Engine) ([]licensing.Decision, error) {
+		var all []licensing.Decision
+		for _, n := range names {
+			ds, err := en.AddUser(n)
+			all = append(all, ds...)
+			if err != nil {
+				return all, err
+			}
+		}
+		return all, nil
+	})
+}
+
 func (e *env) settings(u recordings.SettingsUpdate) {
 	_, err := e.svc.UpdateSettings(context.Background(), admin, u)
 	require.NoError(e.t, err)
@@ -103,11 +118,7 @@ func ptr[T any](v T) *T { return &v }
 func TestGateDrivesAccessAndDeletion(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
-	e.do(func(en *licensing.Engine) ([]licensing.Decision, error) {
-		ds, err := en.AddUser("alice")
-		more, err2 := en.AddUser("bob")
-		return append(ds, more...), errors.Join(err, err2)
-	})
+	e.addUsers("alice", "bob")
 	e.settings(recordings.SettingsUpdate{Licenses: ptr(1)})
 
 	a1 := e.record(1, "alice")
@@ -169,11 +180,7 @@ func TestGateDrivesAccessAndDeletion(t *testing.T) {
 // mode since) with the empty engine it configured before the restore.
 func TestRestartWithSeededSettings(t *testing.T) {
 	e := newEnv(t)
-	e.do(func(en *licensing.Engine) ([]licensing.Decision, error) {
-		ds, err := en.AddUser("alice")
-		more, err2 := en.AddUser("bob")
-		return append(ds, more...), errors.Join(err, err2)
-	})
+	e.addUsers("alice", "bob")
 	seed := recordings.SettingsUpdate{Licenses: ptr(1)}
 	e.settings(seed)
 	a1 := e.record(1, "alice")
@@ -212,4 +219,82 @@ func TestStatusKeepsDeletionsDue(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, n)
 	assert.False(t, e.exists(b1), "and so did the store")
+}
+
+// TestConcurrentEventsLeaveTheStoreAsTheEngineDecided races licence count
+// changes, protections and owner changes against each other (run it with
+// -race): once they are done, every recording the engine holds unlicensed
+// is closed in the store and every other one open.
+func TestConcurrentEventsLeaveTheStoreAsTheEngineDecided(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	owners := []string{"alice", "bob", "carol"}
+	e.addUsers(owners...)
+	e.settings(recordings.SettingsUpdate{Licenses: ptr(1)})
+	var ids []string
+	for i := range 6 {
+		ids = append(ids, e.record(i+1, owners[i%len(owners)]))
+	}
+
+	var wg sync.WaitGroup
+	for w := range 3 {
+		wg.Go(func() {
+			for i := range 15 {
+				switch (w + i) % 3 {
+				case 0:
+					n := (w + i) % 3
+					_, err := e.svc.UpdateSettings(ctx, admin, recordings.SettingsUpdate{Licenses: &n})
+					assert.NoError(t, err)
+				case 1:
+					id := ids[(w+i)%len(ids)]
+					_, err := e.svc.Protect(ctx, admin, id)
+					assert.NoError(t, err)
+					_, err = e.svc.Unprotect(ctx, admin, id)
+					assert.NoError(t, err)
+				case 2:
+					id := ids[(w*7+i)%len(ids)]
+					assert.NoError(t, e.svc.AttachCallInfo(ctx, id, recordings.CallInfo{Owner: owners[(w+i)%len(owners)], Direction: recordings.DirectionIn}))
+				}
+			}
+		})
+	}
+	wg.Wait()
+
+	st, err := e.gate.Status(e.clock.Now(), 1000)
+	require.NoError(t, err)
+	unlicensed := map[string]bool{}
+	for _, u := range st.Unlicensed {
+		unlicensed[u.ID] = true
+	}
+	for _, id := range ids {
+		assert.Equal(t, !unlicensed[id], e.accessible(id), "recording %s", id)
+	}
+}
+
+// TestRepeatedUploadKeepsTheCreationTime: licences go first come, first
+// served by a recording's creation, its first completed upload. A complete
+// repeated upload of the same name later must not make the recording
+// younger, neither at once nor after a restart (when the engine is
+// rebuilt from the store).
+func TestRepeatedUploadKeepsTheCreationTime(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	e.addUsers("alice", "bob")
+	a := e.record(1, "alice")
+	e.clock.Advance(time.Minute)
+	b := e.record(2, "bob")
+	e.clock.Advance(time.Minute)
+	body := bytes.Buffer{}
+	_, err := recordingstest.WritePCAP(&body, e.clock.Now(), 12)
+	require.NoError(t, err)
+	r, err := e.svc.Ingest(ctx, fmt.Sprintf("%032x-009033302ab1-%d.pcap", 1, 1), &body, int64(body.Len()))
+	require.NoError(t, err)
+	require.Equal(t, a, r.ID, "the same recording, uploaded again")
+	require.NoError(t, e.svc.WaitIdle(ctx))
+
+	require.NoError(t, e.svc.Close())
+	e.start()
+	e.settings(recordings.SettingsUpdate{Licenses: ptr(1)})
+	assert.True(t, e.accessible(a), "alice's recording is the older one: she gets the licence")
+	assert.False(t, e.accessible(b))
 }

@@ -268,6 +268,26 @@ func TestStore(t *testing.T, newStore func(t *testing.T) recordings.Store) {
 			assert.Equal(t, recordings.ActionListen, all[0].Action)
 			return nil
 		})
+		update(t, s, func(tx recordings.Tx) error {
+			require.NoError(t, tx.SetAuditOwner("r0", "carol"))
+			return tx.SetAuditOwner("missing", "carol")
+		})
+		view(t, s, func(tx recordings.Tx) error {
+			carol, alice := "carol", "alice"
+			theirs, err := tx.Audit(recordings.AuditQuery{Owner: &carol})
+			require.NoError(t, err)
+			require.Len(t, theirs, 4, "every entry about r0 follows its new owner")
+			for _, e := range theirs {
+				assert.Equal(t, "r0", e.RecordingID)
+				assert.Equal(t, "d", e.Detail, "nothing else of an entry changes")
+			}
+			mine, err := tx.Audit(recordings.AuditQuery{Owner: &alice})
+			require.NoError(t, err)
+			for _, e := range mine {
+				assert.NotEqual(t, "r0", e.RecordingID)
+			}
+			return nil
+		})
 	})
 	t.Run("Settings", func(t *testing.T) {
 		s := newStore(t)
@@ -409,7 +429,7 @@ func at(i int) time.Time {
 func fullRecording(id, name string) *recordings.Recording {
 	return &recordings.Recording{
 		ID: id, FileName: name, Name: recordings.ParseFileName(name),
-		UploadStarted: at(0), UploadCompleted: at(1),
+		UploadStarted: at(0), UploadCompleted: at(1), Created: at(1),
 		PCAP:    recordings.BlobRef{Key: "pcap/" + id + "/u.pcap", Size: 1234, SHA256: "ab"},
 		WAV:     recordings.BlobRef{Key: "wav/" + id + "/w.wav", Size: 5678, SHA256: "cd"},
 		Partial: true, Status: recordings.StatusReady, Failure: "",
@@ -433,6 +453,7 @@ func assertRecording(t *testing.T, want, got *recordings.Recording) {
 	}{
 		{"UploadStarted", want.UploadStarted, got.UploadStarted},
 		{"UploadCompleted", want.UploadCompleted, got.UploadCompleted},
+		{"Created", want.Created, got.Created},
 		{"CaptureStart", want.Media.CaptureStart, got.Media.CaptureStart},
 		{"Start", want.Start, got.Start},
 		{"OwnerSet", want.OwnerSet, got.OwnerSet},
@@ -441,7 +462,7 @@ func assertRecording(t *testing.T, want, got *recordings.Recording) {
 	}
 	w, g := want.Clone(), got.Clone()
 	for _, r := range []*recordings.Recording{w, g} {
-		r.UploadStarted, r.UploadCompleted, r.Media.CaptureStart, r.Start, r.OwnerSet = time.Time{}, time.Time{}, time.Time{}, time.Time{}, time.Time{}
+		r.UploadStarted, r.UploadCompleted, r.Created, r.Media.CaptureStart, r.Start, r.OwnerSet = time.Time{}, time.Time{}, time.Time{}, time.Time{}, time.Time{}, time.Time{}
 	}
 	if len(w.Media.Streams) > 0 || len(g.Media.Streams) > 0 {
 		assert.JSONEq(t, string(w.Media.Streams), string(g.Media.Streams))
