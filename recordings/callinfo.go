@@ -126,7 +126,7 @@ func (s *Service) ownerKnown(ctx context.Context, r *Recording, oldOwner string,
 	if r.Status == StatusReceiving || (!wasPending && oldOwner == r.Owner) {
 		return
 	}
-	s.observe(ctx, licenseEvent(LicenseOwnerSet, r))
+	s.observe(ctx, LicenseOwnerSet, r)
 }
 
 // SweepCallInfo turns the recordings that waited longer than the CDR wait
