@@ -111,6 +111,17 @@ type LicenseRestorer interface {
 	Restore(now time.Time, snapshot []byte, recs iter.Seq[LicenseEvent]) (LicenseDecisions, error)
 }
 
+// LicenseVerdicts is the optional power of a Licenser to tell a
+// recording's accessibility as its state decides it now. After the
+// Licenser was rebuilt at Start (its Restore decides nothing per
+// recording), the Service corrects every stored recording that disagrees.
+type LicenseVerdicts interface {
+	// Accessible reports whether the recording id is accessible (owned by
+	// a holder, or ownerless); known is false for a recording the
+	// Licenser does not hold.
+	Accessible(id string) (accessible, known bool)
+}
+
 // LicenseConfigurer is the optional power of a Licenser that takes the
 // licence count and the recordings group name from the settings: the
 // Service calls it at Start and whenever an admin changes either.

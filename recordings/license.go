@@ -226,7 +226,60 @@ func (s *Service) startLicensing(ctx context.Context) error {
 		}
 		s.logLic.Info("licence engine restored", "snapshot", snap != nil, "changes", changes, "deletions", deletions)
 	}
-	return s.configureLicensing(ctx)
+	if err := s.configureLicensing(ctx); err != nil {
+		return err
+	}
+	return s.reconcileLicensing(ctx)
+}
+
+// reconcileLicensing corrects every recording whose stored accessibility
+// differs from the verdict of the rebuilt engine (LicenseVerdicts): a
+// store left behind by an older release or changed by hand would otherwise
+// stay wrong, since restoring decides nothing per recording. It reads and
+// writes a page at a time under the licensing lock, writing only the rows
+// that differ. The audit model has no action for a licence state change,
+// so corrections are traced under License only.
+func (s *Service) reconcileLicensing(ctx context.Context) error {
+	lv, ok := s.lic.(LicenseVerdicts)
+	if !ok {
+		return nil
+	}
+	var after *Cursor
+	corrected := 0
+	for {
+		var page []*Recording
+		err := s.UpdateLicensing(ctx, func(time.Time) (LicenseDecisions, error) {
+			err := s.store.View(ctx, func(tx Tx) error {
+				var err error
+				page, err = tx.Recordings(Query{After: after, Limit: MaxPageSize})
+				return err
+			})
+			if err != nil {
+				return LicenseDecisions{}, internal(err, "reading recordings to reconcile")
+			}
+			var d LicenseDecisions
+			for _, r := range page {
+				acc, known := lv.Accessible(r.ID)
+				if !known || r.Status == StatusReceiving || acc == r.Accessible() {
+					continue
+				}
+				s.logLic.Warn("stored accessibility disagreed with the licence engine; corrected", "recording", r.ID, "owner", r.Owner, "accessible", acc)
+				d.Access = append(d.Access, AccessChange{RecordingID: r.ID, Accessible: acc})
+			}
+			corrected += len(d.Access)
+			return d, nil
+		})
+		if err != nil {
+			return fmt.Errorf("recordings: reconciling licence states: %w", err)
+		}
+		if len(page) < MaxPageSize {
+			break
+		}
+		last := page[len(page)-1]
+		after = &Cursor{Start: last.Start, ID: last.ID}
+	}
+	s.logLic.Info("licence states reconciled", "corrected", corrected)
+	return nil
 }
 
 // configureLicensing passes the licence count and group name of the

@@ -29,6 +29,7 @@ var (
 	_ recordings.Licenser          = (*Gate)(nil)
 	_ recordings.LicenseRestorer   = (*Gate)(nil)
 	_ recordings.LicenseConfigurer = (*Gate)(nil)
+	_ recordings.LicenseVerdicts   = (*Gate)(nil)
 )
 
 // New returns a Gate; the service's Start restores its engine.
@@ -177,6 +178,19 @@ func (g *Gate) Do(now time.Time, fn func(e *licensing.Engine) ([]licensing.Decis
 	more, err := fn(e)
 	g.dirty = true // the inputs changed
 	return g.convert(append(ds, more...)), err
+}
+
+// Accessible reports whether the engine holds recording id accessible
+// (owner holds a licence, or no owner); known is false for a recording it
+// does not hold, or before the engine was restored.
+func (g *Gate) Accessible(id string) (accessible, known bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.e == nil || !g.restored {
+		return false, false
+	}
+	st, known := g.e.State(id)
+	return st != licensing.Unlicensed, known
 }
 
 // Status returns the admin's licence view (lists cut to limit entries;
