@@ -95,9 +95,8 @@ func (s *Service) AttachCallInfo(ctx context.Context, id string, info CallInfo) 
 		r.CallState = CallCDR
 		r.Owner, r.RemoteName, r.RemoteNumber = info.Owner, info.RemoteName, info.RemoteNumber
 		r.Direction, r.External, r.TalkTime, r.CDRRef = info.Direction, info.External, info.TalkTime, info.CDRRef
-		if !info.Start.IsZero() {
-			r.Start = info.Start.UTC()
-		}
+		r.CDRStart = info.Start.UTC()
+		r.SetStart()
 		return putRecordingOwner(tx, r, oldOwner)
 	})
 	if err != nil {
