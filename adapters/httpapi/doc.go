@@ -40,6 +40,7 @@
 // # Errors
 //
 // Every error is {"error":{"code","message"}} with one HTTP status per code
-// (see statusOf). Clients see the message of the domain error, or "internal
-// error": details of a failure go to the log only.
+// (recordings.Code.HTTPStatus, the table the WebDAV adapter uses too).
+// Clients see the message of the domain error, or "internal error":
+// details of a failure go to the log only.
 package httpapi

@@ -8,28 +8,6 @@ import (
 	"github.com/f0fce437/callrec/recordings"
 )
 
-// Status returns the HTTP status of an error code: the one table mapping
-// codes to statuses (500 for an unknown code).
-func Status(c recordings.Code) int {
-	switch c {
-	case recordings.Invalid:
-		return http.StatusBadRequest
-	case recordings.Unauthorized:
-		return http.StatusUnauthorized
-	case recordings.Forbidden, recordings.Unlicensed:
-		return http.StatusForbidden
-	case recordings.NotFound:
-		return http.StatusNotFound
-	case recordings.Conflict, recordings.Protected:
-		return http.StatusConflict
-	case recordings.TooLarge:
-		return http.StatusRequestEntityTooLarge
-	case recordings.InsufficientStorage:
-		return http.StatusInsufficientStorage
-	}
-	return http.StatusInternalServerError
-}
-
 type errorBody struct {
 	Error struct {
 		Code    recordings.Code `json:"code"`
@@ -44,7 +22,7 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 	if code == "" {
 		code = recordings.Internal
 	}
-	status := Status(code)
+	status := code.HTTPStatus()
 	if status >= 500 {
 		h.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "code", code, "err", err)
 	} else {

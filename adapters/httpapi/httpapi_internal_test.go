@@ -12,16 +12,6 @@ import (
 	"github.com/f0fce437/callrec/recordings"
 )
 
-func TestStatusTable(t *testing.T) {
-	for code, want := range map[recordings.Code]int{
-		recordings.Invalid: 400, recordings.Unauthorized: 401, recordings.Forbidden: 403, recordings.NotFound: 404,
-		recordings.Conflict: 409, recordings.Protected: 409, recordings.Unlicensed: 403, recordings.TooLarge: 413,
-		recordings.InsufficientStorage: 507, recordings.Internal: 500, "something new": 500,
-	} {
-		assert.Equal(t, want, Status(code), code)
-	}
-}
-
 func TestAttachment(t *testing.T) {
 	for _, tc := range []struct{ name, want string }{
 		{"call.wav", `attachment; filename="call.wav"`},

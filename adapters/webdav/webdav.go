@@ -107,28 +107,9 @@ func (h *Handler) put(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusCreated)
 }
 
-// statusOf maps the codes ingest returns to HTTP statuses.
-func statusOf(c recordings.Code) int {
-	switch c {
-	case recordings.Invalid:
-		return http.StatusBadRequest
-	case recordings.Unauthorized:
-		return http.StatusUnauthorized
-	case recordings.Forbidden:
-		return http.StatusForbidden
-	case recordings.TooLarge:
-		return http.StatusRequestEntityTooLarge
-	case recordings.InsufficientStorage:
-		return http.StatusInsufficientStorage
-	case recordings.Conflict:
-		return http.StatusConflict
-	}
-	return http.StatusInternalServerError
-}
-
 func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, name string, err error) {
 	c := recordings.ErrorCode(err)
-	status := statusOf(c)
+	status := c.HTTPStatus()
 	if status >= 500 && status != http.StatusInsufficientStorage {
 		h.log.Error("upload failed", "file", name, "remote", r.RemoteAddr, "err", err)
 	} else {

@@ -234,3 +234,29 @@ func TestRefuseDotSegments(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, page.Recordings, 1)
 }
+
+// ingestFunc is an Ingester made of a function: it lets a test return every
+// error code, including those the real service never returns from Ingest.
+type ingestFunc func(ctx context.Context, name string, body io.Reader, size int64) (*recordings.Recording, error)
+
+func (f ingestFunc) Ingest(ctx context.Context, name string, body io.Reader, size int64) (*recordings.Recording, error) {
+	return f(ctx, name, body, size)
+}
+
+// TestRefusalStatus: a refused upload answers the status of the App's one
+// code→status table, whatever the code.
+func TestRefusalStatus(t *testing.T) {
+	for _, code := range []recordings.Code{
+		recordings.Invalid, recordings.Unauthorized, recordings.Forbidden, recordings.NotFound, recordings.Conflict,
+		recordings.Protected, recordings.Unlicensed, recordings.TooLarge, recordings.InsufficientStorage, recordings.Internal,
+	} {
+		t.Run(string(code), func(t *testing.T) {
+			h := webdav.New(ingestFunc(func(context.Context, string, io.Reader, int64) (*recordings.Recording, error) {
+				return nil, recordings.Errorf(code, "refused with %s", code)
+			}), webdav.Options{})
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, httptest.NewRequest(http.MethodPut, "/"+name, strings.NewReader("x")))
+			assert.Equal(t, code.HTTPStatus(), w.Code)
+		})
+	}
+}
