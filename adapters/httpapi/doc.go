@@ -42,5 +42,7 @@
 // Every error is {"error":{"code","message"}} with one HTTP status per code
 // (recordings.Code.HTTPStatus, the table the WebDAV adapter uses too).
 // Clients see the message of the domain error, or "internal error":
-// details of a failure go to the log only.
+// details of a failure go to the log only. A route asked with a method it
+// does not answer gives 405 with an Allow header (code invalid); a path that
+// is no route, 404 not_found.
 package httpapi

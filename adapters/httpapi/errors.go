@@ -18,11 +18,19 @@ type errorBody struct {
 // writeError answers err: its code's status and message; an internal
 // error's details go to the log only.
 func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	h.writeErrorStatus(w, r, 0, err)
+}
+
+// writeErrorStatus is writeError with a status other than the code's own
+// (405 for a wrong method, whose code is invalid); 0 means the code's.
+func (h *Handler) writeErrorStatus(w http.ResponseWriter, r *http.Request, status int, err error) {
 	code := recordings.ErrorCode(err)
 	if code == "" {
 		code = recordings.Internal
 	}
-	status := code.HTTPStatus()
+	if status == 0 {
+		status = code.HTTPStatus()
+	}
 	if status >= 500 {
 		h.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "code", code, "err", err)
 	} else {
