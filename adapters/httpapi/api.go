@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"encoding/json"
 	"log/slog"
 	"net"
 	"net/http"
@@ -251,17 +250,4 @@ type identityJSON struct {
 
 func toIdentityJSON(id Identity) identityJSON {
 	return identityJSON{Name: id.Name, DisplayName: id.DisplayName, Role: string(id.Role)}
-}
-
-var _ json.Marshaler = (*rawOrNull)(nil)
-
-// rawOrNull writes raw JSON, or null when empty.
-type rawOrNull json.RawMessage
-
-// MarshalJSON implements json.Marshaler.
-func (r rawOrNull) MarshalJSON() ([]byte, error) {
-	if len(r) == 0 {
-		return []byte("null"), nil
-	}
-	return r, nil
 }
