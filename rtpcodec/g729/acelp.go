@@ -22,11 +22,8 @@ func fixedVector(sign, index int16, code *[40]int16) {
 	pos[3] = i*5 + 3 + j
 	*code = [40]int16{}
 	for k := range 4 {
-		if sign&1 != 0 {
-			code[pos[k]] = 8191
-		} else {
-			code[pos[k]] = -8192
-		}
+		// 8191 for a set sign bit, else -8192 (random bits: no branch)
+		code[pos[k]] = -8192 + 16383*(sign&1)
 		sign >>= 1
 	}
 }

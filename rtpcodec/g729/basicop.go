@@ -26,6 +26,15 @@ func sat16(x int32) int16 {
 	return int16(x)
 }
 
+// clamp16 is sat16 kept in 64 bits, for values that seldom need it: the
+// test that they do not is a single comparison.
+func clamp16(x int64) int64 {
+	if uint64(x+1<<15) >= 1<<16 {
+		x = min(max(x, minInt16), maxInt16)
+	}
+	return x
+}
+
 // clamp32 is sat32 kept in 64 bits.
 func clamp32(x int64) int64 { return min(max(x, minInt32), maxInt32) }
 

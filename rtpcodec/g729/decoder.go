@@ -3,6 +3,7 @@ package g729
 import (
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // Stream constants.
@@ -158,13 +159,17 @@ type Decoder struct {
 	hp       highPass
 
 	// Annex B
-	pastFtyp int16     // type of the previous frame
-	seedCNG  int16     // comfort-noise excitation generator
-	sidSav   int16     // energy of the last good frame (for a lost first SID)
-	shSidSav int16     // its scale
-	curGain  int16     // smoothed comfort-noise gain
-	sidGain  int16     // gain of the last SID
-	lspSID   [10]int16 // comfort-noise LSPs, Q15
+	pastFtyp int16 // type of the previous frame
+	seedCNG  int16 // comfort-noise excitation generator
+	sidSav   int16 // energy of the last good frame (for a lost first SID)
+	shSidSav int16 // its scale
+	// sidSavDue says that sidSav and shSidSav are still to be taken from
+	// the last frame's excitation, exc[excHist-FrameSamples:excHist]: only
+	// a frame that does not renew them can need them, so speech spares it.
+	sidSavDue bool
+	curGain   int16     // smoothed comfort-noise gain
+	sidGain   int16     // gain of the last SID
+	lspSID    [10]int16 // comfort-noise LSPs, Q15
 }
 
 // NewDecoder returns a decoder in its initial state.
@@ -200,9 +205,20 @@ func (d *Decoder) Reset() {
 
 // DecodeFrame decodes one frame and appends its 80 samples to dst.
 func (d *Decoder) DecodeFrame(dst []int16, f *Frame) []int16 {
-	var out [FrameSamples]int16
-	d.decodeFrame(f.Type, &f.Bits, &out)
-	return append(dst, out[:]...)
+	dst, out := extend(dst)
+	d.decodeFrame(f.Type, &f.Bits, out)
+	return dst
+}
+
+// extend returns dst extended by a frame, and that frame's samples, for
+// the decoder to write in place. (Appending a frame decoded into an array
+// would copy it in wide moves right after its 16-bit stores, which the
+// processor cannot forward to them.)
+func extend(dst []int16) ([]int16, *[FrameSamples]int16) {
+	dst = slices.Grow(dst, FrameSamples)
+	n := len(dst)
+	dst = dst[:n+FrameSamples]
+	return dst, (*[FrameSamples]int16)(dst[n:])
 }
 
 // Decode decodes one RTP payload (RFC 3551 §4.5.6) and appends 80 samples
@@ -211,21 +227,22 @@ func (d *Decoder) DecodeFrame(dst []int16, f *Frame) []int16 {
 // as far as its whole speech frames go and ErrPayloadSize is returned. The
 // payload is not retained.
 func (d *Decoder) Decode(dst []int16, payload []byte) ([]int16, error) {
-	var out [FrameSamples]int16
+	var out *[FrameSamples]int16
 	var bits [SpeechFrameSize]byte
 	for len(payload) >= SpeechFrameSize {
 		copy(bits[:], payload)
 		payload = payload[SpeechFrameSize:]
-		d.decodeFrame(FrameSpeech, &bits, &out)
-		dst = append(dst, out[:]...)
+		dst, out = extend(dst)
+		d.decodeFrame(FrameSpeech, &bits, out)
 	}
 	switch len(payload) {
 	case 0:
 		return dst, nil
 	case SIDFrameSize:
 		bits = [SpeechFrameSize]byte{payload[0], payload[1]}
-		d.decodeFrame(FrameSID, &bits, &out)
-		return append(dst, out[:]...), nil
+		dst, out = extend(dst)
+		d.decodeFrame(FrameSID, &bits, out)
+		return dst, nil
 	}
 	return dst, fmt.Errorf("%w (%d bytes left over)", ErrPayloadSize, len(payload))
 }
@@ -244,19 +261,25 @@ func (d *Decoder) Untransmitted(dst []int16, n int) []int16 {
 }
 
 func (d *Decoder) fill(dst []int16, n int, t FrameType) []int16 {
-	var out [FrameSamples]int16
 	var none [SpeechFrameSize]byte
-	for n > 0 {
+	for ; n >= FrameSamples; n -= FrameSamples {
+		var out *[FrameSamples]int16
+		dst, out = extend(dst)
+		d.decodeFrame(t, &none, out)
+	}
+	if n > 0 {
+		var out [FrameSamples]int16
 		d.decodeFrame(t, &none, &out)
-		k := min(n, FrameSamples)
-		dst = append(dst, out[:k]...)
-		n -= k
+		dst = append(dst, out[:n]...)
 	}
 	return dst
 }
 
 // decodeFrame runs one frame through the decoder and the post-processing.
 func (d *Decoder) decodeFrame(t FrameType, bits *[SpeechFrameSize]byte, out *[FrameSamples]int16) {
+	if d.sidSavDue && t != FrameSpeech {
+		d.saveSIDEnergy()
+	}
 	var sp speechParams
 	var sid sidParams
 	var ftyp int16
@@ -296,18 +319,9 @@ func (d *Decoder) decodeFrame(t FrameType, bits *[SpeechFrameSize]byte, out *[Fr
 		t0 = d.decodeSpeech(&sp, bfi, parityErr, &az)
 	}
 
-	if !bfi {
-		// Energy of the frame's excitation, kept in case the next SID is
-		// lost: an L_mac chain of squares saturates only at its end.
-		var e int64
-		for _, v := range d.exc[excHist:] {
-			e += v * v
-		}
-		acc := int32(min(e<<1, maxInt32))
-		sh := normL(acc)
-		d.sidSav = round16(lShl(acc, sh))
-		d.shSidSav = sub(16, sh)
-	}
+	// The energy of a good frame's excitation is kept in case the next SID
+	// is lost (sidSavDue).
+	d.sidSavDue = !bfi
 	copy(d.exc[:excHist], d.exc[FrameSamples:])
 	d.pastFtyp = ftyp
 
@@ -315,6 +329,21 @@ func (d *Decoder) decodeFrame(t FrameType, bits *[SpeechFrameSize]byte, out *[Fr
 	d.postFilter(&t0, &az, &pst, ftyp == ftypSpeech)
 	copy(d.synth[:10], d.synth[FrameSamples:])
 	d.hp.filter(&pst, out)
+}
+
+// saveSIDEnergy sets sidSav and shSidSav from the energy of the last
+// frame's excitation, before anything changes it.
+func (d *Decoder) saveSIDEnergy() {
+	// An L_mac chain of squares saturates only at its end.
+	var e int64
+	for _, v := range d.exc[excHist-FrameSamples : excHist] {
+		e += v * v
+	}
+	acc := int32(min(e<<1, maxInt32))
+	sh := normL(acc)
+	d.sidSav = round16(lShl(acc, sh))
+	d.shSidSav = sub(16, sh)
+	d.sidSavDue = false
 }
 
 // postFilter runs the variant's post-filter over the frame's synthesis.
@@ -398,18 +427,23 @@ func (d *Decoder) decodeSpeech(p *speechParams, bfi, parityErr bool, az *[2][11]
 				gc = 0
 			}
 		}
-		// exc = round(L_shl(L_mac(L_mult(exc, gp), cb, gc), 1)): the gains
-		// are not negative, so neither L_mult saturates, and the clamps give
-		// the saturations of L_mac, L_shl and round together.
 		exc := (*[subLen]int64)(d.exc[pos:])
 		gpl, gcl := int64(gp), int64(gc)
 		for i := range subLen {
-			t := (exc[i]*gpl + int64(cb[i])*gcl) << 2
-			exc[i] = (min(max(t, minInt32), maxInt32-0x8000) + 0x8000) >> 16
+			exc[i] = excitation(exc[i], int64(cb[i]), gpl, gcl)
 		}
 		d.synthesizeSubframe(&az[s], s)
 	}
 	return lags
+}
+
+// excitation returns round(L_shl(L_mac(L_mult(v, gp), c, gc), 1)), the
+// excitation sample from the adaptive-codebook sample v and the fixed one
+// c with their gains gp, gc >= 0: neither L_mult saturates, and the
+// saturations of L_mac, L_shl and round together are that of (v·gp + c·gc
+// + 2^13) >> 14 to 16 bits, which it seldom needs.
+func excitation(v, c, gp, gc int64) int64 {
+	return clamp16((v*gp + c*gc + 0x2000) >> 14)
 }
 
 func (d *Decoder) synthesizeFrame(az *[2][11]int16) {

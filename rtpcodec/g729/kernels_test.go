@@ -276,18 +276,206 @@ func refLspPoly(lsp *[10]int16, first int, f *[6]int32) {
 	}
 }
 
+// refLspAz is Lsp_Az.
+func refLspAz(lsp *[10]int16, a *[11]int16) {
+	var f1, f2 [6]int32
+	refLspPoly(lsp, 0, &f1)
+	refLspPoly(lsp, 1, &f2)
+	for i := 5; i > 0; i-- {
+		f1[i] = lAdd(f1[i], f1[i-1])
+		f2[i] = lSub(f2[i], f2[i-1])
+	}
+	a[0] = 4096
+	for i, j := 1, 10; i <= 5; i, j = i+1, j-1 {
+		a[i] = extractL(lShrR(lAdd(f1[i], f2[i]), 13))
+		a[j] = extractL(lShrR(lSub(f1[i], f2[i]), 13))
+	}
+}
+
 func TestLSPPolyMatchesReference(t *testing.T) {
-	_, sample := kernelRand(5)
-	for iter := range 50000 {
-		var lsp [10]int16
-		for i := range lsp {
-			lsp[i] = sample()
-		}
+	r, sample := kernelRand(5)
+	check := func(t *testing.T, iter int, lsp *[10]int16) {
+		t.Helper()
 		for first := range 2 {
 			var want, got [6]int32
-			refLspPoly(&lsp, first, &want)
-			lspPoly(&lsp, first, &got)
-			require.Equal(t, want, got, "iteration %d, lsp %v", iter, lsp)
+			refLspPoly(lsp, first, &want)
+			lspPoly(lsp, first, &got)
+			require.Equal(t, want, got, "iteration %d, lsp %v", iter, *lsp)
 		}
+		var want, got [11]int16
+		refLspAz(lsp, &want)
+		lspToLPC(lsp, &got)
+		require.Equal(t, want, got, "iteration %d, lsp %v: LP coefficients", iter, *lsp)
+	}
+	t.Run("random", func(t *testing.T) {
+		for iter := range 50000 {
+			var lsp [10]int16
+			for i := range lsp {
+				lsp[i] = sample()
+			}
+			check(t, iter, &lsp)
+		}
+	})
+	// LSPs at or near ±1 make the coefficients of the last step reach
+	// 252·2^24, far past saturation: only there may the chain saturate.
+	t.Run("extreme", func(t *testing.T) {
+		near := []int16{minInt16, minInt16 + 1, -32000, -30000, maxInt16, 32000, 30000}
+		for iter := range 50000 {
+			var lsp [10]int16
+			for i := range lsp {
+				lsp[i] = near[r.IntN(len(near))]
+				if r.IntN(4) == 0 {
+					lsp[i] = sample()
+				}
+			}
+			check(t, iter, &lsp)
+		}
+	})
+}
+
+// TestMAPredictorsCannotSaturate checks the bound maCompose relies on: for
+// every LSF predictor (speech and SID), the coefficients are positive and
+// with the predictor's sum add up to at most 32767.
+func TestMAPredictorsCannotSaturate(t *testing.T) {
+	check := func(t *testing.T, ma *[4][10]int16, sum *[10]int16) {
+		t.Helper()
+		for j := range 10 {
+			total := int32(sum[j])
+			require.Positive(t, sum[j])
+			for k := range 4 {
+				require.Positive(t, ma[k][j])
+				total += int32(ma[k][j])
+			}
+			require.LessOrEqual(t, total, int32(maxInt16), "coefficient %d", j)
+		}
+	}
+	for m := range 2 {
+		check(t, &lspMA[m], &lspMASum[m])
+		check(t, &noiseMA[m], &noiseMASum[m])
+	}
+}
+
+// refScaleSt is the adaptive gain control of the main body's post-filter
+// (scale_st): it scales out in place and returns the last gain.
+func refScaleSt(in, out []int16, gainPrec int16) int16 {
+	absSum := func(x []int16) int32 {
+		var acc int32
+		for _, v := range x {
+			acc = lAdd(acc, lAbs(int32(v)))
+		}
+		return acc
+	}
+	var g0 int16
+	if acc := absSum(in); acc != 0 {
+		scIn := normL(acc)
+		gIn := extractH(lShl(acc, scIn))
+		acc = absSum(out)
+		if acc == 0 {
+			return 0
+		}
+		scOut := normL(acc)
+		gOut := extractH(lShl(acc, scOut))
+		shG0 := sub(add(scIn, 1), scOut)
+		if sub(gIn, gOut) < 0 {
+			g0 = divS(gIn, gOut)
+		} else {
+			g0 = add(shr(divS(sub(gIn, gOut), gOut), 1), 0x4000)
+			shG0 = sub(shG0, 1)
+		}
+		g0 = multR(shr(g0, shG0), pstAGC1)
+	}
+	gain := gainPrec
+	for i, v := range out {
+		gain = add(multR(pstAGC, gain), g0)
+		out[i] = round16(lShl(lMult(gain, v), 1))
+	}
+	return gain
+}
+
+func TestGainControlMatchesReference(t *testing.T) {
+	r, sample := kernelRand(6)
+	for iter := range 50000 {
+		ins, outs := make([]int16, subLen), make([]int16, subLen)
+		var in, out [subLen]int64
+		quiet := r.IntN(5) == 0 // a quiet input against a loud output drives g0 to its largest
+		for i := range subLen {
+			ins[i], outs[i] = sample(), sample()
+			if quiet {
+				ins[i] = int16(r.IntN(5) - 2)
+			}
+			if iter%9 == 0 {
+				outs[i] = extreme(r)
+			}
+			in[i], out[i] = int64(ins[i]), int64(outs[i])
+		}
+		gain := int16(r.IntN(1 << 15))
+		if iter%3 == 0 {
+			gain = []int16{0, 16384, maxInt16, 32358}[r.IntN(4)]
+		}
+		want := refScaleSt(ins, outs, gain)
+		got := gainControl(&in, &out, absSum(&out), gain)
+		require.Equal(t, want, got, "iteration %d: gain", iter)
+		for i, w := range outs {
+			require.Equal(t, int64(w), out[i], "iteration %d, sample %d", iter, i)
+		}
+	}
+}
+
+// refTiltCompensate is the tilt compensation (filt_mu) with the saturating
+// operators, step by step: the first-order filter in 32 bits, extract_l of
+// its rounded high half, and the gain with its shift and saturation.
+func refTiltCompensate(sig *[1 + subLen]int64, out *[subLen]int64, parcor0 int16) {
+	var mu, fact int16
+	var shFact1 uint
+	if parcor0 > 0 {
+		mu = multR(parcor0, pstGamma3Plus)
+		shFact1, fact = 15, 0x4000
+	} else {
+		mu = multR(parcor0, pstGamma3Min)
+		shFact1, fact = 12, 0x0800
+	}
+	ga := divS(fact, add(32767, sub(1, abs16(mu))))
+	m := shr(mu, 1)
+	for n := range out {
+		acc := lAdd(lMac(lShr(depositH(int16(sig[n+1])), 1), m, int16(sig[n])), 0x4000)
+		t := extractL(acc >> 15)
+		acc = lAdd(lMult(t, ga), int32(fact))
+		out[n] = int64(sat16(acc >> shFact1))
+	}
+}
+
+func TestTiltCompensateMatchesReference(t *testing.T) {
+	r, sample := kernelRand(7)
+	for iter := range 50000 {
+		var sig [1 + subLen]int64
+		for i := range sig {
+			sig[i] = int64(sample())
+			if iter%5 == 0 {
+				sig[i] = int64(extreme(r))
+			}
+		}
+		parcor0 := sample()
+		if iter%4 == 0 {
+			parcor0 = extreme(r)
+		}
+		var want, got [subLen]int64
+		refTiltCompensate(&sig, &want, parcor0)
+		sum := tiltCompensate(&sig, &got, parcor0)
+		require.Equal(t, want, got, "iteration %d, parcor0 %d", iter, parcor0)
+		require.Equal(t, absSum(&want), sum, "iteration %d, parcor0 %d: Σ|out|", iter, parcor0)
+	}
+}
+
+func TestExcitationMatchesReference(t *testing.T) {
+	r, sample := kernelRand(8)
+	for iter := range 200000 {
+		v, c := sample(), sample()
+		gp, gc := int16(r.IntN(1<<15)), int16(r.IntN(1<<15))
+		if iter%3 == 0 {
+			v, c = extreme(r), extreme(r)
+			gp, gc = []int16{0, 1, 16384, maxInt16}[r.IntN(4)], []int16{0, 1, 16384, maxInt16}[r.IntN(4)]
+		}
+		want := round16(lShl(lMac(lMult(v, gp), c, gc), 1))
+		require.Equal(t, int64(want), excitation(int64(v), int64(c), int64(gp), int64(gc)), "v %d c %d gp %d gc %d", v, c, gp, gc)
 	}
 }

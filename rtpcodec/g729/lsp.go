@@ -82,14 +82,15 @@ func rearrange(buf *[10]int16, gap int16) {
 	}
 }
 
-// maCompose adds the MA prediction to the quantiser output.
+// maCompose adds the MA prediction to the quantiser output. The
+// coefficients of every predictor are positive and, with its sum, add up to
+// at most 32767 (TestMAPredictorsCannotSaturate), so no partial sum of the
+// L_mac chain reaches 2·32768·32767 < 2^31: plain arithmetic is exact.
 func maCompose(buf, lsf *[10]int16, ma *[4][10]int16, prev *[4][10]int16, sum *[10]int16) {
 	for j := range 10 {
-		acc := lMult(buf[j], sum[j])
-		for k := range 4 {
-			acc = lMac(acc, prev[k][j], ma[k][j])
-		}
-		lsf[j] = extractH(acc)
+		acc := int32(buf[j])*int32(sum[j]) + int32(prev[0][j])*int32(ma[0][j]) + int32(prev[1][j])*int32(ma[1][j]) +
+			int32(prev[2][j])*int32(ma[2][j]) + int32(prev[3][j])*int32(ma[3][j])
+		lsf[j] = int16(acc >> 15) // extract_h of the doubled sum
 	}
 }
 
@@ -159,11 +160,28 @@ func lspToLPC(lsp *[10]int16, a *[11]int16) {
 	var f1, f2 [6]int32
 	lspPoly(lsp, 0, &f1)
 	lspPoly(lsp, 1, &f2)
+	a[0] = 4096
+	var m int32
+	for i := 1; i <= 5; i++ {
+		m |= (f1[i] ^ f1[i]>>31) | (f2[i] ^ f2[i]>>31)
+	}
+	if m < 1<<29 {
+		// Every coefficient is within ±2^29, so neither the sums and
+		// differences of neighbours (within ±2^30) nor their sums and
+		// differences (within ±2^31) saturate; L_shr_r by 13 is then
+		// (x + 2^12) >> 13.
+		for i, j := 1, 10; i <= 5; i, j = i+1, j-1 {
+			p := int64(f1[i]) + int64(f1[i-1])
+			q := int64(f2[i]) - int64(f2[i-1])
+			a[i] = int16((p + q + 1<<12) >> 13)
+			a[j] = int16((p - q + 1<<12) >> 13)
+		}
+		return
+	}
 	for i := 5; i > 0; i-- {
 		f1[i] = lAdd(f1[i], f1[i-1])
 		f2[i] = lSub(f2[i], f2[i-1])
 	}
-	a[0] = 4096
 	for i, j := 1, 10; i <= 5; i, j = i+1, j-1 {
 		a[i] = extractL(lShrR(lAdd(f1[i], f2[i]), 13))
 		a[j] = extractL(lShrR(lSub(f1[i], f2[i]), 13))
@@ -176,22 +194,43 @@ func lspToLPC(lsp *[10]int16, a *[11]int16) {
 // The reference multiplies the double-precision split (hi, lo) of f[k-1]
 // by q with Mpy_32_16; that is 2·((f[k-1] >> 1)·q >> 15) exactly (hi·q·2^15
 // is a multiple of 2^15), and where its L_mult would saturate (hi = q =
-// -32768) the L_shl that follows saturates to the same value. The clamps
-// are the saturations of L_shl, L_add and L_sub.
+// -32768) the L_shl that follows saturates to the same value.
+//
+// Each of the five steps multiplies the polynomial by 1 - 2q·z⁻¹ + z⁻², and
+// |q| ≤ 1, so after i steps every coefficient k (and every partial sum of
+// step i, which is at most the sum of the magnitudes that make it up) is
+// within C(2i, k)·2^24 of 0, give or take a few units of rounding: below
+// 70·2^24 < 2^31 for the first four steps, which therefore cannot saturate.
+// In the fifth, the partial sums f[k] + f[k-2] stay below 112·2^24 and
+// the products 2q·f[k-1] below 112·2^24 but for k = 5 (140·2^24); the
+// results for k = 2, 3 below 120·2^24, those for k = 4, 5 not. Only those
+// three steps take the clamps that are the saturations of L_shl and L_sub.
 func lspPoly(lsp *[10]int16, first int, f *[6]int32) {
-	var g [6]int64
-	g[0] = 1 << 24                  // L_mult(4096, 2048)
-	g[1] = -int64(lsp[first]) << 10 // L_msu(0, lsp, 512)
-	for i := 2; i <= 5; i++ {
-		q := int64(lsp[first+2*(i-1)])
-		g[i] = g[i-2]
-		for k := i; k > 1; k-- {
-			t := clamp32(((g[k-1] >> 1) * q >> 15) << 2)
-			g[k] = clamp32(clamp32(g[k]+g[k-2]) - t)
-		}
-		g[1] = clamp32(g[1] - q<<10)
-	}
-	for i, v := range g {
-		f[i] = int32(v)
-	}
+	l := (*[9]int16)(lsp[first:])
+	m := func(g, q int64) int64 { return ((g >> 1) * q >> 15) << 2 }
+	const g0 = 1 << 24 // L_mult(4096, 2048)
+	q := int64(l[0])
+	g1 := -q << 10 // L_msu(0, lsp, 512)
+	q = int64(l[2])
+	g2 := 2*g0 - m(g1, q)
+	g1 -= q << 10
+	q = int64(l[4])
+	g3 := 2*g1 - m(g2, q)
+	g2 += g0 - m(g1, q)
+	g1 -= q << 10
+	q = int64(l[6])
+	g4 := 2*g2 - m(g3, q)
+	g3 += g1 - m(g2, q)
+	g2 += g0 - m(g1, q)
+	g1 -= q << 10
+	q = int64(l[8])
+	g5 := clamp32(2*g3 - clamp32(m(g4, q)))
+	g4 = clamp32(g4 + g2 - m(g3, q))
+	g3 += g1 - m(g2, q)
+	g2 += g0 - m(g1, q)
+	g1 -= q << 10
+	// (Element by element: a composite literal would be built on the stack
+	// and copied in 16-byte moves, which cannot be forwarded from the
+	// stores that built it.)
+	f[0], f[1], f[2], f[3], f[4], f[5] = g0, int32(g1), int32(g2), int32(g3), int32(g4), int32(g5)
 }

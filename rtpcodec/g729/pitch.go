@@ -103,27 +103,55 @@ func adaptiveVector(exc []int64, pos int, t0, frac int16) {
 	feedback := x0+50 > pos
 	plain := peak(exc[x0-9:min(x0+50, pos)]) <= limit
 	out := (*[subLen]int64)(exc[pos : pos+subLen])
-	for j := 0; j < subLen; j += 2 {
-		w := (*[21]int64)(exc[x0+j-9 : x0+j+12])
-		var v0, v1 int64
+	// The outputs j and j+1 read win[j:j+21] (the last one 0 for j).
+	win := (*[subLen + 20]int64)(exc[x0-9 : x0+51])
+	// Every partial sum is below 2^30: the pair packing is exact.
+	// round(2s) = (s + 2^14) >> 15, the 2^14 of both lanes in rnd.
+	const rnd = pairBias + 1<<14<<32 + 1<<14
+	// For lags shorter than a subframe the filter reads samples it has
+	// written: output j reads at most exc[pos+j-10], so four neighbouring
+	// outputs can still be computed together, two pairs that share the
+	// loads of the taps and of 19 of their samples.
+	// (The bound j < subLen-3 proves j <= 36 to Go: no bounds checks.)
+	for j := 0; j < subLen-3; j += 4 {
+		w := (*[23]int64)(win[j : j+23])
+		var v0, v1, v2, v3 int64
 		if plain {
-			// Every partial sum is below 2^30: the pair packing is exact.
-			// round(2s) = (s + 2^14) >> 15, the 2^14 of both lanes in rnd.
-			const rnd = pairBias + 1<<14<<32 + 1<<14
-			acc := rnd + w[0]*taps[0] + w[1]*taps[1] + w[2]*taps[2] + w[3]*taps[3] + w[4]*taps[4] +
-				w[5]*taps[5] + w[6]*taps[6] + w[7]*taps[7] + w[8]*taps[8] + w[9]*taps[9] +
-				w[10]*taps[10] + w[11]*taps[11] + w[12]*taps[12] + w[13]*taps[13] + w[14]*taps[14] +
-				w[15]*taps[15] + w[16]*taps[16] + w[17]*taps[17] + w[18]*taps[18] + w[19]*taps[19] +
-				w[20]*taps[20]
-			s0, _ := unpair(acc)
-			v0, v1 = int64(s0)>>15, acc>>47
+			t := taps
+			a, b := int64(rnd), int64(rnd)
+			a, b = a+w[0]*t[0], b+w[2]*t[0]
+			a, b = a+w[1]*t[1], b+w[3]*t[1]
+			a, b = a+w[2]*t[2], b+w[4]*t[2]
+			a, b = a+w[3]*t[3], b+w[5]*t[3]
+			a, b = a+w[4]*t[4], b+w[6]*t[4]
+			a, b = a+w[5]*t[5], b+w[7]*t[5]
+			a, b = a+w[6]*t[6], b+w[8]*t[6]
+			a, b = a+w[7]*t[7], b+w[9]*t[7]
+			a, b = a+w[8]*t[8], b+w[10]*t[8]
+			a, b = a+w[9]*t[9], b+w[11]*t[9]
+			a, b = a+w[10]*t[10], b+w[12]*t[10]
+			a, b = a+w[11]*t[11], b+w[13]*t[11]
+			a, b = a+w[12]*t[12], b+w[14]*t[12]
+			a, b = a+w[13]*t[13], b+w[15]*t[13]
+			a, b = a+w[14]*t[14], b+w[16]*t[14]
+			a, b = a+w[15]*t[15], b+w[17]*t[15]
+			a, b = a+w[16]*t[16], b+w[18]*t[16]
+			a, b = a+w[17]*t[17], b+w[19]*t[17]
+			a, b = a+w[18]*t[18], b+w[20]*t[18]
+			a, b = a+w[19]*t[19], b+w[21]*t[19]
+			a, b = a+w[20]*t[20], b+w[22]*t[20]
+			v0, v1 = int64(int32(uint32(a)^pairBias))>>15, a>>47
+			v2, v3 = int64(int32(uint32(b)^pairBias))>>15, b>>47
 		} else {
 			t := &adaptiveTaps[frac]
-			v0 = adaptiveExact(t, (*[20]int64)(w[:20]))
-			v1 = adaptiveExact(t, (*[20]int64)(w[1:]))
+			v0, v1 = adaptiveExact(t, (*[20]int64)(w[0:])), adaptiveExact(t, (*[20]int64)(w[1:]))
+			v2, v3 = adaptiveExact(t, (*[20]int64)(w[2:])), adaptiveExact(t, (*[20]int64)(w[3:]))
 		}
-		out[j], out[j+1] = v0, v1
-		if feedback && (v0 < -limit || v0 > limit || v1 < -limit || v1 > limit) {
+		// (Sample by sample: an array would be built on the stack and
+		// copied in 16-byte moves, which cannot be forwarded from the
+		// 8-byte stores that built it.)
+		out[j], out[j+1], out[j+2], out[j+3] = v0, v1, v2, v3
+		if feedback && (max(v0, v1, v2, v3) > limit || -min(v0, v1, v2, v3) > limit) {
 			plain = false
 		}
 	}

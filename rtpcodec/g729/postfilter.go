@@ -17,16 +17,27 @@ const (
 	pstMemRes     = pitMax + 1 + 8 // residual history for the delay search
 	pstResLen     = pstMemRes + 40
 	pstBlock      = 8 // samples per block of blockPeak
+	// The residual histories slide through buffers this many subframes
+	// long beyond the window, so that they are moved back only once in as
+	// many subframes.
+	pstSlide = 8
+	pstHist  = pstResLen + (pstSlide-1)*subLen
 )
 
 // postFilter holds the post-filter state.
 type postFilter struct {
-	res2 [pstResLen]int64 // A(z/γ2) residual with history
-	// scaled is res2 justified for the long-term search, shifted left by
-	// scaledSh bits (right when negative). The justification changes
-	// seldom, so scaled follows res2 and is redone only when it does.
-	scaled   [pstResLen]int64
-	scaledSh int16
+	// res2h holds the A(z/γ2) residual with history: the window res2() at
+	// pos.
+	res2h [pstHist]int64
+	// scaledh holds res2 justified for the long-term search (the window
+	// scaled() at pos), shifted left by scaledSh bits (right when
+	// negative), from scaledFrom on. The justification changes seldom, so
+	// scaled follows res2 and is redone only when it does, and only as far
+	// back as a search reads.
+	scaledh    [pstHist]int64
+	pos        int
+	scaledFrom int
+	scaledSh   int16
 	// up receives the signals interpolated at the seven fractional phases
 	// (kept here so that it is not cleared on every subframe).
 	up [7][41]int64
@@ -41,6 +52,24 @@ func (pf *postFilter) reset() {
 	*pf = postFilter{gainPrec: 16384}
 }
 
+// res2 returns the residual of the current subframe (at pstMemRes) with its
+// history.
+func (pf *postFilter) res2() *[pstResLen]int64 { return (*[pstResLen]int64)(pf.res2h[pf.pos:]) }
+
+// scaled returns the justified residual, as res2.
+func (pf *postFilter) scaled() *[pstResLen]int64 { return (*[pstResLen]int64)(pf.scaledh[pf.pos:]) }
+
+// advance slides the windows by a subframe.
+func (pf *postFilter) advance() {
+	pf.pos += subLen
+	if pf.pos+pstResLen > pstHist {
+		copy(pf.res2h[:pstMemRes], pf.res2h[pf.pos:])
+		copy(pf.scaledh[:pstMemRes], pf.scaledh[pf.pos:])
+		pf.scaledFrom = max(pf.scaledFrom-pf.pos, 0)
+		pf.pos = 0
+	}
+}
+
 // filter post-filters the subframe synth[10:] (synth[:10] holding the
 // preceding synthesis) with the subframe's LP filter az into out. t0 is the
 // decoded pitch lag of the frame's first subframe; harmonic enables the
@@ -50,9 +79,9 @@ func (pf *postFilter) filter(t0 int16, synth *[10 + subLen]int64, az *[11]int16,
 	var ap1, ap2 [11]int16
 	weightLPC(az, &gamma1Powers, &ap1)
 	weightLPC(az, &gamma2Powers, &ap2)
-	res := (*[subLen]int64)(pf.res2[pstMemRes:])
+	res := (*[subLen]int64)(pf.res2()[pstMemRes:])
 	residual(&ap2, synth, res)
-	justify(pf.scaled[pstMemRes:], res[:], pf.scaledSh)
+	justify40((*[subLen]int64)(pf.scaled()[pstMemRes:]), res, pf.scaledSh)
 	copy(pf.blockPeak[:], pf.blockPeak[subLen/pstBlock:])
 	for i := range subLen / pstBlock {
 		pf.blockPeak[pstMemRes/pstBlock+i] = peak(res[i*pstBlock : (i+1)*pstBlock])
@@ -68,17 +97,18 @@ func (pf *postFilter) filter(t0 int16, synth *[10 + subLen]int64, az *[11]int16,
 		ltp = *res
 	}
 
-	parcor0 := shortTermGain(&ap2, &ap1, &ltp)
+	var syn1 synthFilter // 1/A(z/γ1), twice
+	syn1.init(&ap1)
+	parcor0 := shortTermGain(&ap2, &syn1, &ltp)
 	// 1/A(z/γ1) into st[10:], st[:10] being its memory; the tilt
 	// compensation reads st[9:], the last output before the subframe first.
 	var st [10 + subLen]int64
 	copy(st[:10], pf.memStp[:])
-	synthesize(&ap1, &ltp, &st, subLen)
-	copy(pf.memStp[:], st[subLen:])
-	tiltCompensate((*[1 + subLen]int64)(st[9:]), out, parcor0)
-	pf.gainPrec = gainControl((*[subLen]int64)(synth[10:]), out, pf.gainPrec)
-	copy(pf.res2[:pstMemRes], pf.res2[subLen:])
-	copy(pf.scaled[:pstMemRes], pf.scaled[subLen:])
+	syn1.run(&ltp, &st, subLen)
+	copyFresh(pf.memStp[:], st[subLen:])
+	outAbs := tiltCompensate((*[1 + subLen]int64)(st[9:]), out, parcor0)
+	pf.gainPrec = gainControl((*[subLen]int64)(synth[10:]), out, outAbs, pf.gainPrec)
+	pf.advance()
 	return vo
 }
 
@@ -97,6 +127,21 @@ func justify(dst, src []int64, sh int16) {
 	}
 }
 
+// justify40 is justify for one subframe.
+func justify40(dst, src *[subLen]int64, sh int16) {
+	if sh >= 0 {
+		l := uint(sh) & 63
+		for i := 0; i < subLen; i += 4 {
+			dst[i], dst[i+1], dst[i+2], dst[i+3] = src[i]<<l, src[i+1]<<l, src[i+2]<<l, src[i+3]<<l
+		}
+		return
+	}
+	r := uint(-sh) & 63
+	for i := 0; i < subLen; i += 4 {
+		dst[i], dst[i+1], dst[i+2], dst[i+3] = src[i]>>r, src[i+1]>>r, src[i+2]>>r, src[i+3]>>r
+	}
+}
+
 // ltpChoice is the outcome of the long-term delay search.
 type ltpChoice struct {
 	delay, phase int16 // delay = delay - phase/8
@@ -108,17 +153,26 @@ type ltpChoice struct {
 
 // longTerm runs the harmonic post-filter on the current residual into out.
 func (pf *postFilter) longTerm(t0 int16, out *[subLen]int64) (vo int16) {
-	in := (*[subLen]int64)(pf.res2[pstMemRes:])
+	res2 := pf.res2()
+	in := (*[subLen]int64)(res2[pstMemRes:])
 	// Justify the signal on 13 bits for the search. The reference ORs the
 	// magnitudes of all of res2; their maximum has the same leading bit.
 	m := peak(pf.blockPeak[:])
 	// sh is the right shift of the reference.
 	sh := sub(3, normS(int16(min(m, maxInt16))))
+	sig := pf.scaled()
+	// The search and the long interpolation read sig from b - t0 - 9 on
+	// (the delays searched are at most t0 + 2, the long filter reaches 15
+	// samples behind and 8 ahead of its delay).
+	from := pstMemRes - int(t0) - 9
 	if -sh != pf.scaledSh {
 		pf.scaledSh = -sh
-		justify(pf.scaled[:], pf.res2[:], pf.scaledSh)
+		justify(sig[from:], res2[from:], pf.scaledSh)
+		pf.scaledFrom = pf.pos + from
+	} else if to := pf.scaledFrom - pf.pos; from < to {
+		justify(sig[from:to], res2[from:to], pf.scaledSh)
+		pf.scaledFrom = pf.pos + from
 	}
-	sig := &pf.scaled
 	up := &pf.up
 	c := searchDelay(t0, sig, up)
 	if !c.voiced {
@@ -127,8 +181,9 @@ func (pf *postFilter) longTerm(t0 int16, out *[subLen]int64) (vo int16) {
 	}
 	vo = c.delay
 	var y *[subLen]int64
+	var r uint // the right shift that takes y back to the scale of res2
 	if c.phase == 0 {
-		y = (*[subLen]int64)(pf.res2[pstMemRes-int(c.delay):])
+		y = (*[subLen]int64)(res2[pstMemRes-int(c.delay):])
 	} else {
 		num2, den2, shNum2, shDen2 := longInterpolate(sig, c.delay, c.phase, out)
 		if selectLTP(c.num, c.den, c.shNum, c.shDen, num2, den2, shNum2, shDen2) == 1 {
@@ -138,9 +193,7 @@ func (pf *postFilter) longTerm(t0 int16, out *[subLen]int64) (vo int16) {
 			y = out
 		}
 		if sh < 0 {
-			for i := range y {
-				y[i] >>= uint(-sh) & 63
-			}
+			r = uint(-sh) & 63 // (the mask, a no-op, spares Go its handling of shifts by 64)
 		} else if sh > 0 {
 			for i := range y {
 				y[i] = int64(shl(int16(y[i]), sh))
@@ -165,7 +218,7 @@ func (pf *postFilter) longTerm(t0 int16, out *[subLen]int64) (vo int16) {
 	g := int64(gain)
 	// gain + g1 <= 2^15, so the sum of the two products never saturates.
 	for n := range subLen {
-		out[n] = (g*in[n] + g1*y[n] + 0x4000) >> 15
+		out[n] = (g*in[n] + g1*(y[n]>>r) + 0x4000) >> 15
 	}
 	return vo
 }
@@ -209,13 +262,15 @@ func searchDelay(t0 int16, sig *[pstResLen]int64, up *[7][41]int64) (c ltpChoice
 	w := (*[subLen + 1]int64)(sig[b-int(lambda)-1:])
 	cLate, cEarly := unpair(pairBias + sum40((*[subLen]int64)(w[:subLen]), (*[subLen]int64)(ip[:subLen])) + w[subLen]*ip[subLen])
 	corr := [3]int32{cEarly << 1, cLate << 1, dot40(in, (*[subLen]int64)(sig[b-int(lambda)-2:]))}
-	numInt := int32(-1)
+	// The first of the largest (negative ones counting as 0), without
+	// branches.
+	numInt := max(corr[0], 0)
 	var iMax int16
-	for i, c := range corr {
-		if c = max(c, 0); c > numInt {
-			numInt = c
-			iMax = int16(i)
-		}
+	if c := max(corr[1], 0); c > numInt {
+		numInt, iMax = c, 1
+	}
+	if c := max(corr[2], 0); c > numInt {
+		numInt, iMax = c, 2
 	}
 	if numInt == 0 {
 		return
@@ -235,7 +290,7 @@ func searchDelay(t0 int16, sig *[pstResLen]int64, up *[7][41]int64) (c ltpChoice
 	// their multiplies as the lanes of a pair (vector.go): xp[n] pairs the
 	// samples x[n], x[n+1] of the delayed signal, and ip[n] pairs in[n],
 	// in[n-1] so that Σ y[n]·ip[n] yields both correlations at once.
-	var den, num [7][2]int32
+	var den, num [14]int32 // [2·phi + offset]
 	denMax := denInt
 	x := (*[45]int64)(sig[b-int(lambda)+1-3:])
 	var xp [44]int64
@@ -251,12 +306,10 @@ func searchDelay(t0 int16, sig *[pstResLen]int64, up *[7][41]int64) (c ltpChoice
 	for phi := range 7 {
 		y := &up[phi]
 		y[subLen] = interpolateLast((*[4]int16)(pstUpShort[phi*4:]), x)
-		phaseSums(y, &ip, &den[phi], &num[phi])
-		if max(y[0], -y[0]) > max(y[subLen], -y[subLen]) {
-			denMax = max(denMax, den[phi][0])
-		} else {
-			denMax = max(denMax, den[phi][1])
-		}
+		phaseSums(y, &ip, (*[2]int32)(den[2*phi:]), (*[2]int32)(num[2*phi:]))
+		// The reference takes the energy of the offset whose end sample
+		// (y[0] or y[40]) is the larger in magnitude: the larger energy.
+		denMax = max(denMax, den[2*phi], den[2*phi+1])
 	}
 	shDen := sub(16, normL(denMax))
 	if shDen <= 0 { // dynamic between subframe and delay line too high
@@ -271,21 +324,11 @@ func searchDelay(t0 int16, sig *[pstResLen]int64, up *[7][41]int64) (c ltpChoice
 	denBest := extractL(denInt >> uint(shDen))
 	numBest := extractL(numInt >> uint(shNum))
 	sqBest := int64(lMult(numBest, numBest)) >> 1
+	k, sqBest, denBest := selectPhase(&num, &den, shNum, shDen, sqBest, denBest)
 	var phiBest int16
 	off := int16(1)
-	for phi := range int16(7) {
-		for o := range int16(2) {
-			var n int16
-			if a := num[phi][o] >> uint(shNum); a >= 0 {
-				n = extractL(a)
-			}
-			sq := int64(lMult(n, n)) >> 1
-			d := extractL(den[phi][o] >> uint(shDen))
-			if (sq*int64(denBest))>>15 > (sqBest*int64(d))>>15 {
-				numBest, sqBest, denBest = n, sq, d
-				off, phiBest = o, phi+1
-			}
-		}
+	if k >= 0 {
+		numBest, phiBest, off = phaseNum(&num, k, shNum), int16(k>>1)+1, int16(k&1)
 	}
 
 	// Voiced only if num²/(den·ener) > 0.5.
@@ -310,6 +353,38 @@ func searchDelay(t0 int16, sig *[pstResLen]int64, up *[7][41]int64) (c ltpChoice
 	return
 }
 
+// phaseNum returns the numerator of candidate k (2·phi + o) of selectPhase,
+// 0 if negative. (shNum is at most 16: the mask, a no-op, spares Go its
+// handling of shifts by 32 or more.)
+func phaseNum(num *[14]int32, k int, shNum int16) int16 {
+	return extractL(max(num[k]>>(uint(shNum)&31), 0))
+}
+
+// selectPhase returns the candidate k = 2·phi + o of the fractional delays
+// with the best num²/den if it beats the integer delay's sq/den, else -1,
+// with the best sq and den. The outcomes of the comparisons are data, not
+// patterns a branch predictor learns: the loop carries the best through
+// conditional moves.
+func selectPhase(num, den *[14]int32, shNum, shDen int16, sqBest int64, denBest int16) (k int, _ int64, _ int16) {
+	k = -1
+	for i := range 14 {
+		n := phaseNum(num, i, shNum)
+		sq := int64(lMult(n, n)) >> 1
+		d := extractL(den[i] >> (uint(shDen) & 31))
+		better := (sq*int64(denBest))>>15 > (sqBest*int64(d))>>15
+		if better {
+			k = i
+		}
+		if better {
+			sqBest = sq
+		}
+		if better {
+			denBest = d
+		}
+	}
+	return k, sqBest, denBest
+}
+
 // The short interpolation filters of searchDelay: phase phi computes, for
 // n = 0..40,
 //
@@ -328,16 +403,18 @@ func searchDelay(t0 int16, sig *[pstResLen]int64, up *[7][41]int64) (c ltpChoice
 func interpolateMirrored(h *[4]int16, xp *[44]int64, ya, yb *[41]int64) {
 	s03, s12 := int64(h[0])+int64(h[3]), int64(h[1])+int64(h[2])
 	d03, d12 := int64(h[0])-int64(h[3]), int64(h[1])-int64(h[2])
-	// 2a + 2^15 and 2b + 2^15 come from (a+b) + 2^15 ± (a-b).
+	// 2a + 2^15 and 2b + 2^15 in both lanes of (a+b) ± (a-b) + rnd, the
+	// low lane lifted by pairBias: the high lane >> 16 is the whole >> 48,
+	// the low one the low 32 bits >> 16 less 2^15.
 	const rnd = pairBias + 1<<15<<32 + 1<<15
+	_, _ = *ya, *yb // nil checks once, not in the loop
 	for n := 0; n < subLen; n += 2 {
 		x := (*[4]int64)(xp[n : n+4])
-		sum := rnd + s03*(x[3]+x[0]) + s12*(x[2]+x[1])
-		dif := pairBias + d03*(x[3]-x[0]) + d12*(x[2]-x[1])
-		s0, s1 := unpair(sum)
-		d0, d1 := unpair(dif)
-		ya[n], ya[n+1] = int64(s0+d0)>>16, int64(s1+d1)>>16
-		yb[n], yb[n+1] = int64(s0-d0)>>16, int64(s1-d1)>>16
+		sum := s03*(x[3]+x[0]) + s12*(x[2]+x[1])
+		dif := d03*(x[3]-x[0]) + d12*(x[2]-x[1])
+		a, b := sum+dif+rnd, sum-dif+rnd
+		ya[n], ya[n+1] = int64(uint32(a)>>16)-1<<15, a>>48
+		yb[n], yb[n+1] = int64(uint32(b)>>16)-1<<15, b>>48
 	}
 }
 
@@ -363,8 +440,19 @@ func interpolateLast(h *[4]int16, x *[45]int64) int64 {
 // searchDelay; ip[n] pairs in[n] and in[n-1], so that Σ y[n]·ip[n] yields
 // both correlations at once.
 func phaseSums(y *[41]int64, ip *[subLen + 1]int64, den, num *[2]int32) {
-	cc, cc2 := pairBias+y[subLen]*ip[subLen], int64(0)
-	var e, e2 int64
+	e, cc := phaseSums40(y, ip)
+	cc += y[subLen] * ip[subLen]
+	e -= y[0] * y[0] // y[1..39], common to both offsets
+	c0, c1 := unpair(cc)
+	den[0], den[1] = int32((e+y[0]*y[0])<<1), int32((e+y[subLen]*y[subLen])<<1)
+	num[0], num[1] = c0<<1, c1<<1
+}
+
+// phaseSums40 returns Σ y[n]² and pairBias + Σ y[n]·ip[n] over n = 0..39
+// (a loop of its own, which keeps its values in registers).
+func phaseSums40(y *[41]int64, ip *[subLen + 1]int64) (e, cc int64) {
+	cc = pairBias
+	var cc2, e2 int64
 	for n := 0; n < subLen; n += 4 {
 		v := (*[4]int64)(y[n : n+4])
 		p := (*[4]int64)(ip[n : n+4])
@@ -373,10 +461,7 @@ func phaseSums(y *[41]int64, ip *[subLen + 1]int64, den, num *[2]int32) {
 		e += v[0]*v[0] + v[1]*v[1]
 		e2 += v[2]*v[2] + v[3]*v[3]
 	}
-	e += e2 - y[0]*y[0] // y[1..39], common to both offsets
-	c0, c1 := unpair(cc + cc2)
-	*den = [2]int32{int32((e + y[0]*y[0]) << 1), int32((e + y[subLen]*y[subLen]) << 1)}
-	*num = [2]int32{c0 << 1, c1 << 1}
+	return e + e2, cc + cc2
 }
 
 // longInterpolate computes the delayed signal with the long (16-tap)
@@ -395,12 +480,31 @@ func longInterpolate(sig *[pstResLen]int64, delay, phase int16, y *[subLen]int64
 		xp[k] = x[k+1]<<32 + x[k]
 	}
 	const rnd = pairBias + 0x4000<<32 + 0x4000 // with the rounding of both lanes
-	for n := 0; n < subLen; n += 2 {
-		w := (*[16]int64)(xp[n:])
-		acc := rnd + h[0]*w[0] + h[1]*w[1] + h[2]*w[2] + h[3]*w[3] + h[4]*w[4] + h[5]*w[5] + h[6]*w[6] + h[7]*w[7] +
-			h[8]*w[8] + h[9]*w[9] + h[10]*w[10] + h[11]*w[11] + h[12]*w[12] + h[13]*w[13] + h[14]*w[14] + h[15]*w[15]
+	// Four outputs at a time, two pairs that share the loads of the taps
+	// and of 14 of their samples. (The bound n < subLen-3 proves n <= 36 to
+	// Go: no bounds checks.)
+	for n := 0; n < subLen-3; n += 4 {
+		w := (*[18]int64)(xp[n : n+18])
+		a, b := int64(rnd), int64(rnd)
+		a, b = a+h[0]*w[0], b+h[0]*w[2]
+		a, b = a+h[1]*w[1], b+h[1]*w[3]
+		a, b = a+h[2]*w[2], b+h[2]*w[4]
+		a, b = a+h[3]*w[3], b+h[3]*w[5]
+		a, b = a+h[4]*w[4], b+h[4]*w[6]
+		a, b = a+h[5]*w[5], b+h[5]*w[7]
+		a, b = a+h[6]*w[6], b+h[6]*w[8]
+		a, b = a+h[7]*w[7], b+h[7]*w[9]
+		a, b = a+h[8]*w[8], b+h[8]*w[10]
+		a, b = a+h[9]*w[9], b+h[9]*w[11]
+		a, b = a+h[10]*w[10], b+h[10]*w[12]
+		a, b = a+h[11]*w[11], b+h[11]*w[13]
+		a, b = a+h[12]*w[12], b+h[12]*w[14]
+		a, b = a+h[13]*w[13], b+h[13]*w[15]
+		a, b = a+h[14]*w[14], b+h[14]*w[16]
+		a, b = a+h[15]*w[15], b+h[15]*w[17]
 		// y = (2a + 2^15) >> 16 = (a + 2^14) >> 15 for both lanes.
-		y[n], y[n+1] = int64(int32(uint32(acc)^pairBias))>>15, acc>>47
+		y[n], y[n+1] = int64(int32(uint32(a)^pairBias))>>15, a>>47
+		y[n+2], y[n+3] = int64(int32(uint32(b)^pairBias))>>15, b>>47
 	}
 	if acc := dot40(y, (*[subLen]int64)(sig[pstMemRes:])); acc >= 0 {
 		t := max(sub(16, normL(acc)), 0)
@@ -435,14 +539,14 @@ func selectLTP(num1, den1, shNum1, shDen1, num2, den2, shNum2, shDen2 int16) int
 }
 
 // impulseResponse computes the first n samples of the impulse response of
-// A(z/γ2)/A(z/γ1) (num = A(z/γ2), den = A(z/γ1)) into h.
-func impulseResponse(num, den *[11]int16, h *[10 + subLen]int64, n int) {
+// A(z/γ2)/A(z/γ1) (num = A(z/γ2), den = 1/A(z/γ1)) into h.
+func impulseResponse(num *[11]int16, den *synthFilter, h *[10 + subLen]int64, n int) {
 	var x [subLen]int64
 	for i, v := range num {
 		x[i] = int64(v)
 	}
 	*h = [10 + subLen]int64{}
-	synthesize(den, &x, h, n)
+	den.run(&x, h, n)
 }
 
 // autocorr returns the saturating L_mac sums Σ h[i]² and Σ h[i]·h[i+1]
@@ -470,9 +574,9 @@ func autocorr(h []int64) (r0, r1 int32) {
 // shortTermGain computes the impulse response of A(z/γ2)/A(z/γ1), returns
 // its first reflection coefficient and scales sig by 1/Σ|h| when that sum
 // exceeds 1.
-func shortTermGain(ap2, ap1 *[11]int16, sig *[subLen]int64) (parcor0 int16) {
+func shortTermGain(ap2 *[11]int16, syn1 *synthFilter, sig *[subLen]int64) (parcor0 int16) {
 	var buf [10 + subLen]int64
-	impulseResponse(ap2, ap1, &buf, pstHLen)
+	impulseResponse(ap2, syn1, &buf, pstHLen)
 	h := buf[10 : 10+pstHLen]
 
 	// First parcor from the autocorrelation of h.
@@ -502,40 +606,49 @@ func shortTermGain(ap2, ap1 *[11]int16, sig *[subLen]int64) (parcor0 int16) {
 }
 
 // tiltCompensate filters sig (sig[0] is the previous sample) through
-// (1 + μ z⁻¹)/(1 - |μ|) into out, with μ = γ3·parcor0.
-func tiltCompensate(sig *[1 + subLen]int64, out *[subLen]int64, parcor0 int16) {
+// (1 + μ z⁻¹)/(1 - |μ|) into out, with μ = γ3·parcor0. It returns
+// Σ|out[n]| (40 samples cannot saturate it), which the gain control takes
+// next.
+func tiltCompensate(sig *[1 + subLen]int64, out *[subLen]int64, parcor0 int16) (outAbs int32) {
 	var mu, fact int16
 	var shFact1 uint
-	var lFact int64
 	if parcor0 > 0 {
 		mu = multR(parcor0, pstGamma3Plus)
-		shFact1, fact, lFact = 15, 0x4000, 0x4000
+		shFact1, fact = 15, 0x4000
 	} else {
 		mu = multR(parcor0, pstGamma3Min)
-		shFact1, fact, lFact = 12, 0x0800, 0x0800
+		shFact1, fact = 12, 0x0800
 	}
 	mu2 := add(32767, sub(1, abs16(mu)))
 	ga := int64(divS(fact, mu2))
-	m := int64(shr(mu, 1))
+	m2 := 2 * int64(shr(mu, 1))
 	// |μ/2| <= 2^14 and ga >= 0 keep every step of the reference within
 	// 32 bits: only the final saturation to 16 bits and the truncation of
-	// extract_l remain.
+	// extract_l remain. The last step, (2t·ga + fact) >> shFact1 (fact
+	// being 2^(shFact1-1)), is (t·g2 + 2^14) >> 15 with g2 = 2·ga <<
+	// (15-shFact1) for both shifts; its saturation is seldom needed.
+	g2 := 2 * ga << (15 - shFact1)
+	var sum int64
 	for n := range out {
-		acc := sig[n+1]<<15 + 2*m*sig[n] + 0x4000
+		acc := sig[n+1]<<15 + m2*sig[n] + 0x4000
 		t := int64(int16(acc >> 15))
-		out[n] = min(max((2*t*ga+lFact)>>(shFact1&63), minInt16), maxInt16)
+		y := clamp16((t*g2 + 0x4000) >> 15)
+		out[n] = y
+		sum += max(y, -y)
 	}
+	return int32(sum)
 }
 
 // gainControl scales out so that its gain follows that of in, smoothed
-// from one sample to the next; it returns the last gain.
-func gainControl(in, out *[subLen]int64, gain int16) int16 {
+// from one sample to the next; it returns the last gain. outAbs is
+// Σ|out[n]|.
+func gainControl(in, out *[subLen]int64, outAbs int32, gain int16) int16 {
 	acc := absSum(in)
 	var g0 int16
 	if acc != 0 {
 		scIn := normL(acc)
 		gIn := extractH(lShl(acc, scIn))
-		acc = absSum(out)
+		acc = outAbs
 		if acc == 0 {
 			return 0
 		}
@@ -552,22 +665,16 @@ func gainControl(in, out *[subLen]int64, gain int16) int16 {
 		g0 = multR(g0, pstAGC1)
 	}
 	// gain = add(mult_r(0.9875, gain), g0) and out = round(L_shl(L_mult(
-	// gain, out), 1)): the clamps give the saturations of add, and of
-	// L_mult, L_shl and round together (mult_r by 0.9875 cannot saturate).
-	// The gain recursion is the loop's critical path: with 0 <= g0 <= 409
-	// it cannot pass 32766 (mult_r(0.9875, 32767) + 409), so only g0 = 410,
-	// the largest, needs the saturation of add.
-	gl, g := int64(gain), int64(g0)
-	if g < 410 {
-		for i, v := range out {
-			gl = (gl*pstAGC+0x4000)>>15 + g
-			out[i] = (min(max(gl*v<<2, minInt32), maxInt32-0x8000) + 0x8000) >> 16
-		}
-		return int16(gl)
-	}
-	for i, v := range out {
-		gl = min((gl*pstAGC+0x4000)>>15+g, maxInt16)
-		out[i] = (min(max(gl*v<<2, minInt32), maxInt32-0x8000) + 0x8000) >> 16
+	// gain, out), 1)). The gain stays within 16 bits without saturation:
+	// mult_r(0.9875, 32767) = 32357 and g0 = mult_r(x, 410) <= 410. Adding
+	// g0·2^15 before the shift of mult_r adds g0 after it, which takes the
+	// addition off the recursion, the loop's critical path. The output is
+	// (gain·out + 2^13) >> 14 saturated to 16 bits, which it seldom needs.
+	gl, k := int64(gain), 0x4000+int64(g0)<<15
+	for i := 0; i < subLen; i += 2 {
+		ga := (gl*pstAGC + k) >> 15
+		gl = (ga*pstAGC + k) >> 15
+		out[i], out[i+1] = clamp16((ga*out[i]+0x2000)>>14), clamp16((gl*out[i+1]+0x2000)>>14)
 	}
 	return int16(gl)
 }

@@ -57,13 +57,15 @@ func (pf *postFilterA) filter(t0 int16, synth *[10 + subLen]int64, az *[11]int16
 	} else {
 		sig = *res
 	}
-	pf.memPre = preEmphasize(&sig, tiltFactor(&ap3, &ap4), pf.memPre)
+	var syn4 synthFilter // 1/A(z/γ1), twice
+	syn4.init(&ap4)
+	pf.memPre = preEmphasize(&sig, tiltFactor(&ap3, &syn4), pf.memPre)
 	// 1/A(z/γ1) into st[10:], st[:10] being its memory.
 	var st [10 + subLen]int64
 	copy(st[:10], pf.memStp[:])
-	synthesize(&ap4, &sig, &st, subLen)
-	copy(pf.memStp[:], st[subLen:])
-	*out = *(*[subLen]int64)(st[10:])
+	syn4.run(&sig, &st, subLen)
+	copyFresh(pf.memStp[:], st[subLen:])
+	copyFresh(out[:], st[10:])
 	pf.pastGain = gainControlA((*[subLen]int64)(synth[10:]), out, pf.pastGain)
 	copy(pf.res2[:pitMax], pf.res2[subLen:])
 	copy(pf.scaled[:pitMax], pf.scaled[subLen:])
@@ -153,9 +155,9 @@ func corr40Exact(a, b *[subLen]int64) int32 {
 // tiltFactor returns the pre-emphasis factor of the tilt compensation from
 // the first two autocorrelations of the impulse response of
 // A(z/γ2)/A(z/γ1): 0.8·r1/r0, or 0 when r1 <= 0.
-func tiltFactor(ap3, ap4 *[11]int16) int16 {
+func tiltFactor(ap3 *[11]int16, syn4 *synthFilter) int16 {
 	var buf [10 + subLen]int64
-	impulseResponse(ap3, ap4, &buf, pstAHLen)
+	impulseResponse(ap3, syn4, &buf, pstAHLen)
 	r0, r1 := autocorr(buf[10 : 10+pstAHLen])
 	if extractH(r1) <= 0 {
 		return 0

@@ -309,9 +309,14 @@ var pstUpLong = [112]int16{
 
 // hp100B and hp100A are the 100 Hz high-pass post-processing filter
 // coefficients in Q13 (G.729 §4.2.5, "b100", "a100").
+const (
+	hp100B0, hp100B1, hp100B2 = 7699, -15398, 7699
+	hp100A0, hp100A1, hp100A2 = 8192, 15836, -7667
+)
+
 var (
-	hp100B = [3]int16{7699, -15398, 7699}
-	hp100A = [3]int16{8192, 15836, -7667}
+	hp100B = [3]int16{hp100B0, hp100B1, hp100B2}
+	hp100A = [3]int16{hp100A0, hp100A1, hp100A2}
 )
 
 // pow2Table, log2Table and invSqrtTable serve the Pow2, Log2 and Inv_sqrt

@@ -50,12 +50,23 @@ func energy40(acc int32, x *[subLen]int64) int32 {
 	return int32(min(int64(acc)+(s0+s1)<<1, maxInt32))
 }
 
-// peak returns the largest magnitude in x.
+// copyFresh copies src to dst sample by sample. Samples just written are
+// copied so: copy would move them in wider loads, which the processor
+// cannot forward from the narrower stores still on their way to memory.
+func copyFresh(dst, src []int64) {
+	for i := range min(len(dst), len(src)) {
+		dst[i] = src[i]
+	}
+}
+
+// peak returns the largest magnitude in x. (Each four samples are reduced
+// by a tree before they meet the running extremes, which keeps the chain of
+// conditional moves that the loop carries short.)
 func peak(x []int64) int64 {
 	var hi, lo int64
 	for ; len(x) >= 4; x = x[4:] {
-		hi = max(hi, x[0], x[1], x[2], x[3])
-		lo = min(lo, x[0], x[1], x[2], x[3])
+		hi = max(hi, max(max(x[0], x[1]), max(x[2], x[3])))
+		lo = min(lo, min(min(x[0], x[1]), min(x[2], x[3])))
 	}
 	for _, v := range x {
 		hi = max(hi, v)
