@@ -2,11 +2,11 @@ package httpapi
 
 import (
 	"context"
-	"encoding/json"
 	"log/slog"
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/f0fce437/callrec/recordings"
@@ -106,10 +106,35 @@ func New(cfg Config) *Handler {
 	authed("PUT /api/v1/settings", h.putSettings)
 	authed("GET /api/v1/license", h.license)
 	authed("GET /api/v1/status", h.status)
-	h.mux.HandleFunc("/api/v1/", func(w http.ResponseWriter, r *http.Request) {
-		h.writeError(w, r, recordings.Errorf(recordings.NotFound, "no such route"))
-	})
+	h.mux.HandleFunc(noRoutePattern, h.noRoute)
 	return h
+}
+
+// noRoutePattern takes every request under /api/v1/ that no route takes.
+const noRoutePattern = "/api/v1/"
+
+// routeMethods are the methods the routes answer, in the order an Allow
+// header lists them (a GET route answers HEAD too).
+var routeMethods = [...]string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodDelete}
+
+// noRoute answers a request no route takes: 405 with Allow when its path is
+// a route of other methods, 404 otherwise.
+func (h *Handler) noRoute(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, m := range routeMethods {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := h.mux.Handler(probe); pattern != noRoutePattern {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) == 0 {
+		h.writeError(w, r, recordings.Errorf(recordings.NotFound, "no such route"))
+		return
+	}
+	w.Header().Set("Allow", strings.Join(allow, ", "))
+	h.writeErrorStatus(w, r, http.StatusMethodNotAllowed,
+		recordings.Errorf(recordings.Invalid, "method %s not allowed here (allowed: %s)", r.Method, strings.Join(allow, ", ")))
 }
 
 // ServeHTTP answers a request under /api/v1/.
@@ -225,17 +250,4 @@ type identityJSON struct {
 
 func toIdentityJSON(id Identity) identityJSON {
 	return identityJSON{Name: id.Name, DisplayName: id.DisplayName, Role: string(id.Role)}
-}
-
-var _ json.Marshaler = (*rawOrNull)(nil)
-
-// rawOrNull writes raw JSON, or null when empty.
-type rawOrNull json.RawMessage
-
-// MarshalJSON implements json.Marshaler.
-func (r rawOrNull) MarshalJSON() ([]byte, error) {
-	if len(r) == 0 {
-		return []byte("null"), nil
-	}
-	return r, nil
 }

@@ -6,7 +6,7 @@
 //
 //	GET    /api/v1/me                              {"name","display_name","role"}
 //	GET    /api/v1/recordings?q=&owner=&from=&to=&direction=&status=&limit=&cursor=
-//	GET    /api/v1/recordings/{id}                 R + "streams", "cdr", "notes"
+//	GET    /api/v1/recordings/{id}                 R + "streams", "warnings", "cdr", "notes"
 //	GET    /api/v1/recordings/{id}/audio           audio/wav, byte ranges
 //	GET    /api/v1/recordings/{id}/download?format=wav|zip|pcap
 //	POST   /api/v1/recordings/{id}/protect, /unprotect
@@ -15,6 +15,10 @@
 //	GET    /api/v1/logs?recording=&limit=&cursor=
 //	GET    /api/v1/settings, PUT
 //	GET    /api/v1/license
+//
+// "streams" is the array of stream objects of the pcap info, as pcap2wav
+// -info prints them ([] before conversion), and "warnings" the info's
+// warnings beside it ([] when none).
 //
 // and the routes the apps use besides:
 //
@@ -40,6 +44,9 @@
 // # Errors
 //
 // Every error is {"error":{"code","message"}} with one HTTP status per code
-// (see statusOf). Clients see the message of the domain error, or "internal
-// error": details of a failure go to the log only.
+// (recordings.Code.HTTPStatus, the table the WebDAV adapter uses too).
+// Clients see the message of the domain error, or "internal error":
+// details of a failure go to the log only. A route asked with a method it
+// does not answer gives 405 with an Allow header (code invalid); a path that
+// is no route, 404 not_found.
 package httpapi

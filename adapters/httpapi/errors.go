@@ -8,28 +8,6 @@ import (
 	"github.com/f0fce437/callrec/recordings"
 )
 
-// Status returns the HTTP status of an error code: the one table mapping
-// codes to statuses (500 for an unknown code).
-func Status(c recordings.Code) int {
-	switch c {
-	case recordings.Invalid:
-		return http.StatusBadRequest
-	case recordings.Unauthorized:
-		return http.StatusUnauthorized
-	case recordings.Forbidden, recordings.Unlicensed:
-		return http.StatusForbidden
-	case recordings.NotFound:
-		return http.StatusNotFound
-	case recordings.Conflict, recordings.Protected:
-		return http.StatusConflict
-	case recordings.TooLarge:
-		return http.StatusRequestEntityTooLarge
-	case recordings.InsufficientStorage:
-		return http.StatusInsufficientStorage
-	}
-	return http.StatusInternalServerError
-}
-
 type errorBody struct {
 	Error struct {
 		Code    recordings.Code `json:"code"`
@@ -40,11 +18,19 @@ type errorBody struct {
 // writeError answers err: its code's status and message; an internal
 // error's details go to the log only.
 func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	h.writeErrorStatus(w, r, 0, err)
+}
+
+// writeErrorStatus is writeError with a status other than the code's own
+// (405 for a wrong method, whose code is invalid); 0 means the code's.
+func (h *Handler) writeErrorStatus(w http.ResponseWriter, r *http.Request, status int, err error) {
 	code := recordings.ErrorCode(err)
 	if code == "" {
 		code = recordings.Internal
 	}
-	status := Status(code)
+	if status == 0 {
+		status = code.HTTPStatus()
+	}
 	if status >= 500 {
 		h.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "code", code, "err", err)
 	} else {

@@ -4,8 +4,8 @@ import (
 	"net/http"
 )
 
-// getRecording answers GET /api/v1/recordings/{id}: R with the stream
-// statistics of the conversion, the call information and the notes.
+// getRecording answers GET /api/v1/recordings/{id}: R with the streams and
+// warnings of the pcap info, the call information and the notes.
 func (h *Handler) getRecording(w http.ResponseWriter, r *http.Request, id Identity) {
 	d, err := h.detail(r, id)
 	if err != nil {
@@ -26,12 +26,21 @@ func (h *Handler) detail(r *http.Request, id Identity) (recordingDetailJSON, err
 	if err != nil {
 		return recordingDetailJSON{}, err
 	}
+	streams, err := infoStreams(rec.Media.Streams)
+	if err != nil {
+		// Only the detail is lost: the recording itself is still shown.
+		h.log.Error("stored stream detail unreadable", "recording", rec.ID, "err", err)
+	}
+	warnings := rec.Media.Warnings
+	if warnings == nil {
+		warnings = []string{}
+	}
 	d := recordingDetailJSON{
 		recordingJSON: h.toJSON(rec),
 		Failure:       rec.Failure,
-		Streams:       rawOrNull(rec.Media.Streams),
+		Streams:       streams,
+		Warnings:      warnings,
 		Notes:         toNotesJSON(notes),
-		Warnings:      rec.Media.Warnings,
 	}
 	if h.cfg.CallRecords != nil {
 		if d.CDR, err = h.cfg.CallRecords(ctx, rec); err != nil {

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -11,16 +12,6 @@ import (
 
 	"github.com/f0fce437/callrec/recordings"
 )
-
-func TestStatusTable(t *testing.T) {
-	for code, want := range map[recordings.Code]int{
-		recordings.Invalid: 400, recordings.Unauthorized: 401, recordings.Forbidden: 403, recordings.NotFound: 404,
-		recordings.Conflict: 409, recordings.Protected: 409, recordings.Unlicensed: 403, recordings.TooLarge: 413,
-		recordings.InsufficientStorage: 507, recordings.Internal: 500, "something new": 500,
-	} {
-		assert.Equal(t, want, Status(code), code)
-	}
-}
 
 func TestAttachment(t *testing.T) {
 	for _, tc := range []struct{ name, want string }{
@@ -164,5 +155,33 @@ func TestParseFilter(t *testing.T) {
 	for _, q := range []string{"from=yesterday", "to=2026-01-01", "direction=sideways", "status=lost", "limit=0", "limit=-3", "limit=x"} {
 		_, err := parseFilter(httptest.NewRequest(http.MethodGet, "/api/v1/recordings?"+q, nil))
 		assert.Equal(t, recordings.Invalid, recordings.ErrorCode(err), q)
+	}
+}
+
+func TestInfoStreams(t *testing.T) {
+	for _, tc := range []struct {
+		name, detail, want string
+		wantErr            bool
+	}{
+		{"pcap info", `{"streams":[{"direction":"local","packets":3},{"direction":"remote"}],"warnings":["cut short"]}`,
+			`[{"direction":"local","packets":3},{"direction":"remote"}]`, false},
+		{"pcap info without streams", `{"streams":null,"warnings":[]}`, `[]`, false},
+		{"array", ` [{"direction":"local"}]`, `[{"direction":"local"}]`, false},
+		{"not converted", ``, `[]`, false},
+		{"null", `null`, `[]`, false},
+		{"unreadable", `{"streams":`, `[]`, true},
+		{"not streams", `"text"`, `[]`, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := infoStreams([]byte(tc.detail))
+			if tc.wantErr {
+				assert.Error(t, err)
+			} else {
+				assert.NoError(t, err)
+			}
+			b, err := json.Marshal(got)
+			require.NoError(t, err)
+			assert.JSONEq(t, tc.want, string(b))
+		})
 	}
 }

@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/url"
 	"time"
 
@@ -27,14 +29,41 @@ type recordingJSON struct {
 	Codecs       []string `json:"codecs"`
 }
 
-// recordingDetailJSON is R plus the detail of GET /api/v1/recordings/{id}.
+// recordingDetailJSON is R plus the detail of GET /api/v1/recordings/{id}:
+// the pcap info's streams and warnings (both [] before conversion).
 type recordingDetailJSON struct {
 	recordingJSON
-	Failure  string     `json:"failure,omitempty"` // why conversion failed
-	Streams  rawOrNull  `json:"streams"`
-	CDR      any        `json:"cdr"`
-	Notes    []noteJSON `json:"notes"`
-	Warnings []string   `json:"warnings,omitempty"`
+	Failure  string            `json:"failure,omitempty"` // why conversion failed
+	Streams  []json.RawMessage `json:"streams"`
+	Warnings []string          `json:"warnings"`
+	CDR      any               `json:"cdr"`
+	Notes    []noteJSON        `json:"notes"`
+}
+
+// infoStreams returns the stream objects of the converter's stored detail,
+// verbatim: the pcap info object {"streams":[S...],"warnings":[...]} that
+// pcap2wav -info prints (what the pcapconv adapter stores), or an array of
+// S already. Anything else, or nothing, gives none.
+func infoStreams(detail json.RawMessage) ([]json.RawMessage, error) {
+	streams := []json.RawMessage{}
+	detail = bytes.TrimSpace(detail)
+	switch {
+	case len(detail) == 0 || bytes.Equal(detail, []byte("null")):
+		return streams, nil
+	case detail[0] == '[':
+		err := json.Unmarshal(detail, &streams)
+		return streams, err
+	}
+	var info struct {
+		Streams []json.RawMessage `json:"streams"`
+	}
+	if err := json.Unmarshal(detail, &info); err != nil {
+		return streams, err
+	}
+	if info.Streams != nil {
+		streams = info.Streams
+	}
+	return streams, nil
 }
 
 type noteJSON struct {

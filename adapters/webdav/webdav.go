@@ -2,9 +2,11 @@ package webdav
 
 import (
 	"context"
+	"encoding/xml"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/f0fce437/callrec/recordings"
@@ -80,11 +82,27 @@ func (h *Handler) propfind(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "not found", http.StatusNotFound)
 		return
 	}
+	var href strings.Builder
+	_ = xml.EscapeText(&href, []byte(collectionPath(r)))
 	w.Header().Set("Content-Type", `application/xml; charset="utf-8"`)
 	w.WriteHeader(http.StatusMultiStatus)
 	_, _ = io.WriteString(w, `<?xml version="1.0" encoding="utf-8"?>
-<D:multistatus xmlns:D="DAV:"><D:response><D:href>./</D:href><D:propstat><D:prop><D:resourcetype><D:collection/></D:resourcetype></D:prop><D:status>HTTP/1.1 200 OK</D:status></D:propstat></D:response></D:multistatus>
+<D:multistatus xmlns:D="DAV:"><D:response><D:href>`+href.String()+`</D:href><D:propstat><D:prop><D:resourcetype><D:collection/></D:resourcetype></D:prop><D:status>HTTP/1.1 200 OK</D:status></D:propstat></D:response></D:multistatus>
 `)
+}
+
+// collectionPath is the absolute path of the collection as the client
+// asked for it (the request's path before any prefix was stripped), in
+// the trailing-slash form of a collection (RFC 4918 sections 5.2, 8.3).
+func collectionPath(r *http.Request) string {
+	p := r.URL.EscapedPath()
+	if u, err := url.ParseRequestURI(r.RequestURI); err == nil && u.Path != "" {
+		p = u.EscapedPath()
+	}
+	if !strings.HasSuffix(p, "/") {
+		p += "/"
+	}
+	return p
 }
 
 func (h *Handler) put(w http.ResponseWriter, r *http.Request) {
@@ -107,28 +125,9 @@ func (h *Handler) put(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusCreated)
 }
 
-// statusOf maps the codes ingest returns to HTTP statuses.
-func statusOf(c recordings.Code) int {
-	switch c {
-	case recordings.Invalid:
-		return http.StatusBadRequest
-	case recordings.Unauthorized:
-		return http.StatusUnauthorized
-	case recordings.Forbidden:
-		return http.StatusForbidden
-	case recordings.TooLarge:
-		return http.StatusRequestEntityTooLarge
-	case recordings.InsufficientStorage:
-		return http.StatusInsufficientStorage
-	case recordings.Conflict:
-		return http.StatusConflict
-	}
-	return http.StatusInternalServerError
-}
-
 func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, name string, err error) {
 	c := recordings.ErrorCode(err)
-	status := statusOf(c)
+	status := c.HTTPStatus()
 	if status >= 500 && status != http.StatusInsufficientStorage {
 		h.log.Error("upload failed", "file", name, "remote", r.RemoteAddr, "err", err)
 	} else {

@@ -3,6 +3,7 @@ package webdav_test
 import (
 	"bytes"
 	"context"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"log/slog"
@@ -233,4 +234,75 @@ func TestRefuseDotSegments(t *testing.T) {
 	page, err := s.svc.List(context.Background(), admin, recordings.Filter{})
 	require.NoError(t, err)
 	assert.Len(t, page.Recordings, 1)
+}
+
+// ingestFunc is an Ingester made of a function: it lets a test return every
+// error code, including those the real service never returns from Ingest.
+type ingestFunc func(ctx context.Context, name string, body io.Reader, size int64) (*recordings.Recording, error)
+
+func (f ingestFunc) Ingest(ctx context.Context, name string, body io.Reader, size int64) (*recordings.Recording, error) {
+	return f(ctx, name, body, size)
+}
+
+// TestRefusalStatus: a refused upload answers the status of the App's one
+// code→status table, whatever the code.
+func TestRefusalStatus(t *testing.T) {
+	for _, code := range []recordings.Code{
+		recordings.Invalid, recordings.Unauthorized, recordings.Forbidden, recordings.NotFound, recordings.Conflict,
+		recordings.Protected, recordings.Unlicensed, recordings.TooLarge, recordings.InsufficientStorage, recordings.Internal,
+	} {
+		t.Run(string(code), func(t *testing.T) {
+			h := webdav.New(ingestFunc(func(context.Context, string, io.Reader, int64) (*recordings.Recording, error) {
+				return nil, recordings.Errorf(code, "refused with %s", code)
+			}), webdav.Options{})
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, httptest.NewRequest(http.MethodPut, "/"+name, strings.NewReader("x")))
+			assert.Equal(t, code.HTTPStatus(), w.Code)
+		})
+	}
+}
+
+// TestPropfindHref: PROPFIND answers with the absolute path the client
+// asked for (RFC 4918 section 8.3), the collection's trailing-slash form,
+// whatever prefix the server strips before the Handler.
+func TestPropfindHref(t *testing.T) {
+	h := webdav.New(ingestFunc(func(context.Context, string, io.Reader, int64) (*recordings.Recording, error) {
+		t.Error("PROPFIND must not ingest")
+		return nil, nil
+	}), webdav.Options{})
+	mux := http.NewServeMux()
+	for _, prefix := range []string{"/recordings/Files", "/company.com/a&b/Files"} {
+		mux.Handle(prefix+"/", http.StripPrefix(prefix, h))
+	}
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	for _, tc := range []struct{ path, want string }{
+		{"/recordings/Files/", "/recordings/Files/"},
+		{"/company.com/a&b/Files/", "/company.com/a&b/Files/"},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			req, err := http.NewRequest("PROPFIND", srv.URL+tc.path, strings.NewReader(`<?xml version="1.0"?><propfind xmlns="DAV:"><allprop/></propfind>`))
+			require.NoError(t, err)
+			req.Header.Set("Depth", "0")
+			resp, err := srv.Client().Do(req)
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			require.Equal(t, http.StatusMultiStatus, resp.StatusCode)
+			var ms struct {
+				Responses []struct {
+					Href string `xml:"DAV: href"`
+				} `xml:"DAV: response"`
+			}
+			require.NoError(t, xml.NewDecoder(resp.Body).Decode(&ms))
+			require.Len(t, ms.Responses, 1)
+			assert.Equal(t, tc.want, ms.Responses[0].Href)
+		})
+	}
+	t.Run("without the trailing slash", func(t *testing.T) {
+		req := httptest.NewRequest("PROPFIND", "/recordings/Files", nil)
+		w := httptest.NewRecorder()
+		http.StripPrefix("/recordings/Files", h).ServeHTTP(w, req)
+		require.Equal(t, http.StatusMultiStatus, w.Code)
+		assert.Contains(t, w.Body.String(), "<D:href>/recordings/Files/</D:href>")
+	})
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"net/http"
 	"testing"
 	"time"
@@ -61,6 +62,26 @@ func TestBasePath(t *testing.T) {
 			assert.Equal(t, tc.want, status(tc.method, tc.url, tc.body, tc.user, tc.password))
 		})
 	}
+	t.Run("PROPFIND names the collection by its absolute path under the base", func(t *testing.T) {
+		req := mustRequest(t, "PROPFIND", ts.base+"/Files/", nil)
+		req.SetBasicAuth(testWebDAVUser, testWebDAVPass)
+		req.Header.Set("Depth", "0")
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		require.Equal(t, http.StatusMultiStatus, res.StatusCode)
+		assert.Contains(t, string(body), "<D:href>/company.com/recordings/Files/</D:href>")
+	})
+	t.Run("a wrong method on an API route", func(t *testing.T) {
+		req := mustRequest(t, http.MethodDelete, root+"/api/v1/me", nil)
+		req.SetBasicAuth("alice", "alice-pw")
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		res.Body.Close()
+		assert.Equal(t, http.StatusMethodNotAllowed, res.StatusCode)
+		assert.Equal(t, "GET, HEAD", res.Header.Get("Allow"))
+	})
 	t.Run("AppWebsocket under the base", func(t *testing.T) {
 		dave := sessionFor(t, ts, appLogin(t, ts, userApp, "dave", "Dave D"))
 		assert.Equal(t, "dave", dave.json(http.MethodGet, "/api/v1/me", nil, http.StatusOK)["name"])

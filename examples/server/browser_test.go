@@ -233,6 +233,13 @@ func TestBrowser(t *testing.T) {
 			chromedp.Sleep(300*time.Millisecond),
 		)
 		assert.Zero(t, listens(), "opening the recording without playing it is no listen")
+		streams, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](
+			`[...document.querySelectorAll('#d-streams .stream')].map(e => e.textContent)`))
+		require.NoError(t, err)
+		require.Len(t, streams, 2, "the pcap info's streams")
+		for i, dir := range []string{"local", "remote"} {
+			assert.Regexp(t, `^`+dir+` PCMA: [1-9]\d* packets, 0 lost, jitter \d+\.\d ms$`, streams[i])
+		}
 		run(t, ctx,
 			eval(`document.getElementById('player').play()`),
 			poll(`document.getElementById('player').readyState >= 2`),

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -44,7 +45,7 @@ func newServiceStats(stats func() recordings.Stats) *serviceStats {
 		stats:    stats,
 		stored:   d("callrec_recordings_stored_total", "Uploads stored by the service (complete or partial)."),
 		partial:  d("callrec_recordings_partial_total", "Uploads stored although cut short (kept as partial recordings)."),
-		refused:  d("callrec_recordings_refused_total", "Uploads refused: name, size limit, full disk, storage errors."),
+		refused:  d("callrec_recordings_refused_total", "Uploads the service refused: name, size limit, full disk, storage errors (callrec_uploads_total counts every upload by status)."),
 		failures: d("callrec_conversion_failures_total", "Conversions that ended failed."),
 		queued:   d("callrec_conversion_queue_depth", "Conversion jobs waiting for a worker."),
 		running:  d("callrec_conversions_running", "Conversions in progress."),
@@ -71,7 +72,7 @@ func newMetrics(stats func() recordings.Stats) *metrics {
 	m := &metrics{
 		reg: prometheus.NewRegistry(),
 		uploads: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "callrec_uploads_total", Help: "Recording uploads (WebDAV PUT) by HTTP status.",
+			Name: "callrec_uploads_total", Help: "Recording uploads (WebDAV PUT) by HTTP status, including those refused before the service (path, authentication).",
 		}, []string{"code"}),
 		uploadBytes: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "callrec_upload_bytes_total", Help: "Bytes received in recording uploads.",
@@ -143,10 +144,12 @@ func (c *countingBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// instrumentUploads counts PUTs, their bytes and durations.
-func (m *metrics) instrumentUploads(next http.Handler) http.Handler {
+// instrumentUploads counts the PUTs under prefix (an escaped path), their
+// bytes and durations, by the status they were answered with, whichever
+// handler of next answered it.
+func (m *metrics) instrumentUploads(prefix string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPut {
+		if r.Method != http.MethodPut || !strings.HasPrefix(r.URL.EscapedPath(), prefix) {
 			next.ServeHTTP(w, r)
 			return
 		}

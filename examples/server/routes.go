@@ -46,7 +46,8 @@ func (m *Main) routes() (http.Handler, error) {
 		},
 	}, auth.GuardOptions{Realm: digestRealm, Attempts: m.limiter, Logger: m.tracing.Logger(recordings.TraceRecording)})
 	files := webdav.New(m.svc, webdav.Options{Logger: m.tracing.Logger(recordings.TraceRecording), Auth: guard.Wrap})
-	mux.Handle(base+"/Files/", m.storing.wrap(m.metrics.instrumentUploads(http.StripPrefix(base+"/Files", files))))
+	uploads := base + "/Files/"
+	mux.Handle(uploads, m.storing.wrap(http.StripPrefix(base+"/Files", files)))
 
 	// CDRs from the PBX: the Guard authenticates, so cdrhttp takes what
 	// passes it.
@@ -119,9 +120,11 @@ func (m *Main) routes() (http.Handler, error) {
 			http.Redirect(w, r, base+"/"+userApp+".htm", http.StatusFound)
 		})
 	}
-	// Every request body may trickle for the length of a call, but not
-	// stall: the read deadline moves with each read.
-	h := idleTimeout(m.BodyIdleTimeout, webdav.RefuseDotSegments(base+"/Files/", mux))
+	// Uploads are counted in front of everything that may refuse them (dot
+	// segments, authentication, the service), so that each counts once, by
+	// its outcome. Every request body may trickle for the length of a
+	// call, but not stall: the read deadline moves with each read.
+	h := idleTimeout(m.BodyIdleTimeout, m.metrics.instrumentUploads(uploads, webdav.RefuseDotSegments(uploads, mux)))
 	if c.TLSCert != "" {
 		h = strictTransport(h)
 	}

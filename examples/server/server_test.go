@@ -3,6 +3,8 @@ package main
 import (
 	"archive/zip"
 	"bytes"
+	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -13,6 +15,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/f0fce437/callrec/rtpcodec/convert"
 )
 
 const testConf = "f9e5956e47d460010630009033302ab1"
@@ -176,7 +180,16 @@ func TestEndToEnd(t *testing.T) {
 	assert.Equal(t, false, rec["no_cdr"])
 	assert.InDelta(t, 3000, rec["duration_ms"], 100)
 	assert.Equal(t, []any{"PCMA"}, rec["codecs"])
-	assert.NotNil(t, rec["streams"])
+	// streams and warnings are those pcap2wav -info prints for the pcap.
+	info, err := convert.Inspect(context.Background(), bytes.NewReader(pcap), convert.Options{})
+	require.NoError(t, err)
+	printed, err := json.Marshal(info)
+	require.NoError(t, err)
+	var want map[string]any
+	require.NoError(t, json.Unmarshal(printed, &want))
+	require.Len(t, want["streams"], 2)
+	assert.Equal(t, want["streams"], rec["streams"])
+	assert.Equal(t, []any{}, rec["warnings"])
 	assert.NotNil(t, rec["cdr"])
 
 	t.Run("audio with byte ranges", func(t *testing.T) {

@@ -117,6 +117,14 @@ export function recordingsView(me, container) {
     for (const li of list.children) li.classList.remove('selected');
   }
 
+  // streamLines describes the RTP streams of the pcap info, one line each.
+  function streamLines(streams) {
+    if (!streams || streams.length === 0) return '—';
+    return streams.map((s) => h('div', {class: 'stream'},
+      `${s.direction || 'other'} ${s.codec || 'not decodable'}: ${s.packets} packets, ` +
+      `${s.lost} lost, jitter ${Number(s.jitter_ms).toFixed(1)} ms`));
+  }
+
   function showDetail(d) {
     const id = d.id;
     const playable = d.accessible && d.status === 'ready';
@@ -128,6 +136,8 @@ export function recordingsView(me, container) {
       h('dt', {}, 'Start'), h('dd', {}, formatTime(d.start)),
       h('dt', {}, 'Duration'), h('dd', {}, formatDuration(d.duration_ms)),
       h('dt', {}, 'Codecs'), h('dd', {}, (d.codecs || []).join(', ') || '—'),
+      h('dt', {}, 'Streams'), h('dd', {id: 'd-streams'}, streamLines(d.streams)),
+      (d.warnings || []).length > 0 && [h('dt', {}, 'Warnings'), h('dd', {id: 'd-warnings'}, d.warnings.map((w) => h('div', {}, w)))],
       h('dt', {}, 'Status'), h('dd', {id: 'd-status'}, d.status + (d.partial ? ' (partial upload)' : '') + (d.failure ? ': ' + d.failure : '')),
       h('dt', {}, 'Protected'), h('dd', {id: 'd-protected'}, d.protected ? 'yes' : 'no'));
     const dl = (format, label) => h('a', {class: 'button quiet', id: 'dl-' + format, download: '',
