@@ -2,44 +2,14 @@ package licensegate_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 
 	"github.com/f0fce437/callrec/licensing"
 	"github.com/f0fce437/callrec/recordings"
+	"github.com/f0fce437/callrec/recordings/recordingstest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// holdingStore is a Store whose next Update after arm, once committed,
-// waits for release before it returns: the change is in the store, the
-// licence event about it not yet built.
-type holdingStore struct {
-	recordings.Store
-	mu      sync.Mutex
-	armed   bool
-	held    chan struct{} // closed when the armed Update has committed
-	release chan struct{}
-}
-
-func (s *holdingStore) arm() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.armed = true
-}
-
-func (s *holdingStore) Update(ctx context.Context, fn func(recordings.Tx) error) error {
-	s.mu.Lock()
-	hold := s.armed
-	s.armed = false
-	s.mu.Unlock()
-	err := s.Store.Update(ctx, fn)
-	if hold {
-		close(s.held)
-		<-s.release
-	}
-	return err
-}
 
 // licensed is what the engine or the store says about one recording.
 type licensed struct {
@@ -104,20 +74,23 @@ func TestLicenceEventsReachTheEngineInOrder(t *testing.T) {
 			protect(true)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			hs := &holdingStore{held: make(chan struct{}), release: make(chan struct{})}
-			e := newEnv(t, func(s recordings.Store) recordings.Store { hs.Store = s; return hs })
+			var hs *recordingstest.HoldingStore // holds a change once committed
+			e := newEnv(t, func(s recordings.Store) recordings.Store {
+				hs = recordingstest.NewHoldingStore(s, true)
+				return hs
+			})
 			e.addUsers("alice", "bob")
 			e.settings(recordings.SettingsUpdate{Licenses: ptr(1)})
 			e.record(0, "alice") // alice holds the licence
 			id := e.record(1, "alice")
 			require.True(t, e.accessible(id))
 
-			hs.arm()
+			hs.Arm()
 			first := make(chan error, 1)
 			go func() { first <- tc.first(e, id) }()
-			<-hs.held
+			<-hs.Held()
 			require.NoError(t, tc.second(e, id))
-			close(hs.release)
+			hs.Release()
 			require.NoError(t, <-first)
 			e.engineAgrees()
 		})
