@@ -179,7 +179,7 @@ func run(ctx context.Context, open opener, progress func(), dst io.WriteSeeker, 
 	if err := tl.run(ctx, src, progress); err != nil {
 		return nil, err
 	}
-	info := &Info{Warnings: append(append([]string{}, warnings...), tl.warnings...), SampleRate: pl.rate, Channels: channels, Streams: []Stream{}}
+	info := &Info{Warnings: append(append([]string{}, warnings...), tl.warnings...), SampleRate: pl.rate, Channels: channels, Streams: []Stream{}, Start: time.Unix(0, pl.sample0).UTC()}
 	for _, s := range tl.all {
 		info.Streams = append(info.Streams, s.info())
 	}

@@ -73,3 +73,21 @@ func TestMaxDuration(t *testing.T) {
 		assert.Equal(t, int64(90*8000), Options{MaxDuration: 90 * time.Second}.maxFrames(8000))
 	})
 }
+
+// TestInfoStart: Info.Start is the capture time of the earliest audio
+// packet, not of the dummy SIP exchange before it.
+func TestInfoStart(t *testing.T) {
+	r := generate(t, oneStream(nil))
+	var firstAudio time.Time
+	for _, p := range r.Packets {
+		if p.Src.Port() == 16386 && len(p.Payload) >= 12 && p.Payload[0]>>6 == 2 {
+			firstAudio = p.Time
+			break
+		}
+	}
+	require.False(t, firstAudio.IsZero())
+	require.True(t, r.Packets[0].Time.Before(firstAudio), "the fixture's SIP precedes its RTP")
+	info, _ := convertBytes(t, r.Packets, Options{})
+	assert.Equal(t, firstAudio.UTC(), info.Start)
+	assert.Equal(t, time.UTC, info.Start.Location())
+}
