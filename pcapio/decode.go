@@ -287,10 +287,12 @@ func (r *Reader) transport(proto uint8, b []byte, src, dst netip.Addr, ts time.T
 }
 
 func (r *Reader) yield(proto Proto, src, dst netip.Addr, sport, dport uint16, payload []byte, ts time.Time, p *Packet) bool {
+	p.Seq = 0
 	if proto == UDP {
 		r.stats.UDP++
 	} else {
 		r.stats.TCP++
+		p.Seq = r.dec.tcp.Seq
 	}
 	p.Time = ts
 	p.Proto = proto

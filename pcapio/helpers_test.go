@@ -19,10 +19,11 @@ type got struct {
 	Proto    pcapio.Proto
 	Src, Dst netip.AddrPort
 	Payload  string
+	Seq      uint32
 }
 
 func keep(p pcapio.Packet) got {
-	return got{Time: p.Time, Proto: p.Proto, Src: p.Src, Dst: p.Dst, Payload: string(p.Payload)}
+	return got{Time: p.Time, Proto: p.Proto, Src: p.Src, Dst: p.Dst, Payload: string(p.Payload), Seq: p.Seq}
 }
 
 // readAll reads data to its end and returns the packets, the stats and the

@@ -38,4 +38,7 @@ type Packet struct {
 	Src, Dst netip.AddrPort
 	// Payload is the UDP or TCP payload (TCP segments are not reassembled).
 	Payload []byte
+	// Seq is a TCP segment's sequence number (0 for UDP), for callers that
+	// reassemble a TCP stream (rtpcodec/sip does, for SIP over TCP).
+	Seq uint32
 }

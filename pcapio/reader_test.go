@@ -49,6 +49,9 @@ var fileFormats = []struct {
 	{"be-ns", true, true},
 }
 
+// tcpSeq is the sequence number of traffic's TCP segment.
+const tcpSeq = 0xFEDC_BA98
+
 // traffic writes a short two-way exchange: RTP-sized UDP both ways, a UDP
 // datagram to 5060 and to 4789 (ports gopacket would decode as SIP and
 // VXLAN), and a TCP segment; it returns what a reader must yield.
@@ -58,7 +61,11 @@ func traffic(src, dst netip.AddrPort, write func(t time.Time, proto pcapio.Proto
 	var want []got
 	add := func(t time.Time, proto pcapio.Proto, s, d netip.AddrPort, p []byte) {
 		write(t, proto, s, d, p)
-		want = append(want, got{Time: t, Proto: proto, Src: s, Dst: d, Payload: string(p)})
+		g := got{Time: t, Proto: proto, Src: s, Dst: d, Payload: string(p)}
+		if proto == pcapio.TCP {
+			g.Seq = tcpSeq
+		}
+		want = append(want, g)
 	}
 	add(t0, pcapio.UDP, src, dst, payload(172, 1))
 	add(t0.Add(20*time.Millisecond+7), pcapio.UDP, dst, src, payload(172, 2))
@@ -88,7 +95,7 @@ func TestReadClassicPcap(t *testing.T) {
 								if proto == pcapio.UDP {
 									require.NoError(t, w.WriteUDP(ts, s, d, p))
 								} else {
-									require.NoError(t, w.WriteTCP(ts, s, d, 1000, p))
+									require.NoError(t, w.WriteTCP(ts, s, d, tcpSeq, p))
 								}
 							})
 						})
