@@ -19,9 +19,10 @@ import (
 var screenshots = flag.String("screenshots", "", "write screenshots of the apps to this directory (e.g. ../../docs/screenshots)")
 
 // browser starts Debian's chromium for a test, with the flags the project
-// allows (--no-sandbox only here, in tests) and a fresh profile. Without
+// allows (--no-sandbox only here, in tests), the extra ones given and a
+// fresh profile. Without
 // chromium the test skips, unless CALLREC_REQUIRE_BROWSER=1.
-func browser(t *testing.T) context.Context {
+func browser(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	path := os.Getenv("CALLREC_CHROMIUM")
 	if path == "" {
@@ -50,6 +51,7 @@ func browser(t *testing.T) context.Context {
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1100, 800),
 	}
+	opts = append(opts, extra...)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
