@@ -95,9 +95,8 @@ func (s *Service) AttachCallInfo(ctx context.Context, id string, info CallInfo) 
 		r.CallState = CallCDR
 		r.Owner, r.RemoteName, r.RemoteNumber = info.Owner, info.RemoteName, info.RemoteNumber
 		r.Direction, r.External, r.TalkTime, r.CDRRef = info.Direction, info.External, info.TalkTime, info.CDRRef
-		if !info.Start.IsZero() {
-			r.Start = info.Start.UTC()
-		}
+		r.CDRStart = info.Start.UTC()
+		r.SetStart()
 		return putRecordingOwner(tx, r, oldOwner)
 	})
 	if err != nil {
@@ -126,7 +125,7 @@ func (s *Service) ownerKnown(ctx context.Context, r *Recording, oldOwner string,
 	if r.Status == StatusReceiving || (!wasPending && oldOwner == r.Owner) {
 		return
 	}
-	s.observe(ctx, licenseEvent(LicenseOwnerSet, r))
+	s.observe(ctx, LicenseOwnerSet, r)
 }
 
 // SweepCallInfo turns the recordings that waited longer than the CDR wait

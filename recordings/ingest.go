@@ -298,7 +298,7 @@ func (s *Service) commitUpload(ctx context.Context, up Upload, info BlobInfo, pa
 	}
 	s.queue.push(rec.ID)
 	if created {
-		s.observe(ctx, licenseEvent(LicenseRecordingCreated, rec))
+		s.observe(ctx, LicenseRecordingCreated, rec)
 	}
 	s.resolveCallInfo(ctx, rec.ID)
 	return rec, nil

@@ -86,7 +86,13 @@ type LicenseDecisions struct {
 // through Service.UpdateLicensing so that the decisions are stored in
 // order. A Licenser must be safe for concurrent use.
 type Licenser interface {
-	// Observe feeds one recording event at time now.
+	// Observe feeds one recording event at time now. The Service builds
+	// each event from the recording as stored when it calls Observe (under
+	// the lock of UpdateLicensing), so the latest event about a recording
+	// is its latest state, whatever order the changes committed in: an
+	// owner or protection event may name a recording the Licenser does not
+	// know yet (add it), a creation one it knows (take its state), and a
+	// deletion one it forgot already (ignore it).
 	Observe(now time.Time, ev LicenseEvent) (LicenseDecisions, error)
 	// Due lets time pass up to now.
 	Due(now time.Time) LicenseDecisions
@@ -103,6 +109,17 @@ type Licenser interface {
 // once.
 type LicenseRestorer interface {
 	Restore(now time.Time, snapshot []byte, recs iter.Seq[LicenseEvent]) (LicenseDecisions, error)
+}
+
+// LicenseVerdicts is the optional power of a Licenser to tell a
+// recording's accessibility as its state decides it now. After the
+// Licenser was rebuilt at Start (its Restore decides nothing per
+// recording), the Service corrects every stored recording that disagrees.
+type LicenseVerdicts interface {
+	// Accessible reports whether the recording id is accessible (owned by
+	// a holder, or ownerless); known is false for a recording the
+	// Licenser does not hold.
+	Accessible(id string) (accessible, known bool)
 }
 
 // LicenseConfigurer is the optional power of a Licenser that takes the

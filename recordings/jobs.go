@@ -240,9 +240,7 @@ func (s *Service) convert(ctx context.Context, id string) {
 			r.Status, r.Failure = StatusReady, ""
 			r.WAV = BlobRef{Key: wavKey, Size: info.Size, SHA256: info.SHA256}
 			r.Media = media
-			if r.CallState != CallCDR && !media.CaptureStart.IsZero() {
-				r.Start = media.CaptureStart.UTC()
-			}
+			r.SetStart()
 		}
 		if err := tx.DeleteJob(id); err != nil {
 			return err

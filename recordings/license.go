@@ -11,16 +11,49 @@ import (
 // snapshot is persisted.
 const LicenseSnapshotKey = "licensing.snapshot"
 
-// observe feeds a recording event to the licence engine and applies what it
-// decided. Pending recordings (owner not known yet) are fed only once their
-// owner is known, as the licensing rules ask.
-func (s *Service) observe(ctx context.Context, ev LicenseEvent) {
+// observe feeds the licence engine an event of the given kind about r and
+// applies what it decided. The event is built from r as stored when the
+// engine takes it (read under UpdateLicensing's lock), not from the copy
+// the caller committed: two changes of one recording racing each other
+// could otherwise reach the engine in the wrong order and leave it with
+// the older state. A recording gone by then is reported deleted; one that
+// is there again after a deletion (a repeated upload that outlived it),
+// created. Pending recordings (owner not known yet) are fed only once
+// their owner is known, as the licensing rules ask.
+func (s *Service) observe(ctx context.Context, kind LicenseEventKind, r *Recording) {
 	err := s.UpdateLicensing(ctx, func(now time.Time) (LicenseDecisions, error) {
+		ev, ok, err := s.latestLicenseEvent(ctx, kind, r)
+		if !ok {
+			return LicenseDecisions{}, err
+		}
 		return s.lic.Observe(now, ev)
 	})
 	if err != nil {
-		s.logLic.Error("licence event", "event", ev.Kind, "recording", ev.RecordingID, "err", err)
+		s.logLic.Error("licence event", "event", kind, "recording", r.ID, "err", err)
 	}
+}
+
+// latestLicenseEvent builds the event of observe from the stored recording;
+// ok is false when there is nothing to tell the engine (an upload still
+// streaming: its completion creates it).
+func (s *Service) latestLicenseEvent(ctx context.Context, kind LicenseEventKind, r *Recording) (ev LicenseEvent, ok bool, err error) {
+	cur := r
+	err = s.store.View(ctx, func(tx Tx) error {
+		var err error
+		cur, err = tx.Recording(r.ID)
+		return err
+	})
+	switch {
+	case ErrorCode(err) == NotFound:
+		return licenseEvent(LicenseDeleted, r), true, nil
+	case err != nil:
+		return LicenseEvent{}, false, internal(err, "reading the recording for licensing")
+	case cur.Status == StatusReceiving:
+		return LicenseEvent{}, false, nil
+	case kind == LicenseDeleted:
+		kind = LicenseRecordingCreated
+	}
+	return licenseEvent(kind, cur), true, nil
 }
 
 // UpdateLicensing runs fn, one call of the licence engine at time now, and
@@ -193,7 +226,60 @@ func (s *Service) startLicensing(ctx context.Context) error {
 		}
 		s.logLic.Info("licence engine restored", "snapshot", snap != nil, "changes", changes, "deletions", deletions)
 	}
-	return s.configureLicensing(ctx)
+	if err := s.configureLicensing(ctx); err != nil {
+		return err
+	}
+	return s.reconcileLicensing(ctx)
+}
+
+// reconcileLicensing corrects every recording whose stored accessibility
+// differs from the verdict of the rebuilt engine (LicenseVerdicts): a
+// store left behind by an older release or changed by hand would otherwise
+// stay wrong, since restoring decides nothing per recording. It reads and
+// writes a page at a time under the licensing lock, writing only the rows
+// that differ. The audit model has no action for a licence state change,
+// so corrections are traced under License only.
+func (s *Service) reconcileLicensing(ctx context.Context) error {
+	lv, ok := s.lic.(LicenseVerdicts)
+	if !ok {
+		return nil
+	}
+	var after *Cursor
+	corrected := 0
+	for {
+		var page []*Recording
+		err := s.UpdateLicensing(ctx, func(time.Time) (LicenseDecisions, error) {
+			err := s.store.View(ctx, func(tx Tx) error {
+				var err error
+				page, err = tx.Recordings(Query{After: after, Limit: MaxPageSize})
+				return err
+			})
+			if err != nil {
+				return LicenseDecisions{}, internal(err, "reading recordings to reconcile")
+			}
+			var d LicenseDecisions
+			for _, r := range page {
+				acc, known := lv.Accessible(r.ID)
+				if !known || r.Status == StatusReceiving || acc == r.Accessible() {
+					continue
+				}
+				s.logLic.Warn("stored accessibility disagreed with the licence engine; corrected", "recording", r.ID, "owner", r.Owner, "accessible", acc)
+				d.Access = append(d.Access, AccessChange{RecordingID: r.ID, Accessible: acc})
+			}
+			corrected += len(d.Access)
+			return d, nil
+		})
+		if err != nil {
+			return fmt.Errorf("recordings: reconciling licence states: %w", err)
+		}
+		if len(page) < MaxPageSize {
+			break
+		}
+		last := page[len(page)-1]
+		after = &Cursor{Start: last.Start, ID: last.ID}
+	}
+	s.logLic.Info("licence states reconciled", "corrected", corrected)
+	return nil
 }
 
 // configureLicensing passes the licence count and group name of the

@@ -7,18 +7,19 @@ import (
 	"time"
 
 	"github.com/f0fce437/callrec/recordings"
+	"github.com/f0fce437/callrec/recordings/recordingstest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 // flipLicenser decides, for each owner or protection event, that the
 // recording is closed, then open, then closed...: the last decision is the
-// engine's truth. After deciding it arms holdingStore to hold back the next
+// engine's truth. After deciding it arms the HoldingStore to hold back the next
 // store transaction (the one that applies the decision).
 type flipLicenser struct {
 	mu    sync.Mutex
 	n     int
-	store *holdingStore
+	store *recordingstest.HoldingStore
 }
 
 func (l *flipLicenser) Observe(_ time.Time, ev recordings.LicenseEvent) (recordings.LicenseDecisions, error) {
@@ -29,7 +30,7 @@ func (l *flipLicenser) Observe(_ time.Time, ev recordings.LicenseEvent) (recordi
 	}
 	l.n++
 	if l.n == 1 {
-		l.store.arm()
+		l.store.Arm()
 	}
 	return recordings.LicenseDecisions{Access: []recordings.AccessChange{{RecordingID: ev.RecordingID, Accessible: l.n%2 == 0}}}, nil
 }
@@ -39,46 +40,15 @@ func (l *flipLicenser) Due(time.Time) recordings.LicenseDecisions {
 }
 func (l *flipLicenser) Snapshot() ([]byte, error) { return nil, nil }
 
-// holdingStore is a Store whose next Update after arm waits until release
-// is closed (or a second passed): a slow transaction.
-type holdingStore struct {
-	recordings.Store
-	mu      sync.Mutex
-	armed   bool
-	held    chan struct{} // closed when the armed Update is waiting
-	release chan struct{}
-}
-
-func (s *holdingStore) arm() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.armed = true
-}
-
-func (s *holdingStore) Update(ctx context.Context, fn func(recordings.Tx) error) error {
-	s.mu.Lock()
-	hold := s.armed
-	s.armed = false
-	s.mu.Unlock()
-	if hold {
-		close(s.held)
-		select {
-		case <-s.release:
-		case <-time.After(time.Second):
-		}
-	}
-	return s.Store.Update(ctx, fn)
-}
-
 // TestLicenceDecisionsReachTheStoreInOrder: the engine closes a recording
 // (its owner is set) and then opens it (it is protected); the first
 // decision's transaction is slow. The store must end as the engine
 // decided last, open, not as the slower first decision said.
 func TestLicenceDecisionsReachTheStoreInOrder(t *testing.T) {
 	ctx := context.Background()
-	hs := &holdingStore{held: make(chan struct{}), release: make(chan struct{})}
+	var hs *recordingstest.HoldingStore // holds a transaction before it runs
 	e := newEnv(t, func(c *recordings.Config) {
-		hs.Store = c.Store
+		hs = recordingstest.NewHoldingStore(c.Store, false)
 		c.Store = hs
 		c.Licenser = &flipLicenser{store: hs}
 	})
@@ -88,7 +58,7 @@ func TestLicenceDecisionsReachTheStoreInOrder(t *testing.T) {
 	go func() {
 		attached <- e.svc.AttachCallInfo(ctx, r.ID, recordings.CallInfo{Owner: "alice", Direction: recordings.DirectionIn})
 	}()
-	<-hs.held // the engine closed the recording; storing that is slow
+	<-hs.Held() // the engine closed the recording; storing that is slow
 	protected := make(chan error, 1)
 	go func() {
 		_, err := e.svc.Protect(ctx, admin, r.ID) // the engine opens it again
@@ -100,7 +70,7 @@ func TestLicenceDecisionsReachTheStoreInOrder(t *testing.T) {
 		protected <- nil
 	case <-time.After(200 * time.Millisecond): // with ordering, it waits for the first
 	}
-	close(hs.release)
+	hs.Release()
 	require.NoError(t, <-attached)
 	require.NoError(t, <-protected)
 

@@ -391,7 +391,7 @@ func (s *Service) setProtected(ctx context.Context, a Actor, id string, on bool)
 		return nil, internal(err, "changing protection")
 	}
 	if changed && r.Status != StatusReceiving {
-		s.observe(ctx, licenseEvent(LicenseProtected, r))
+		s.observe(ctx, LicenseProtected, r)
 	}
 	return r, nil
 }
@@ -430,7 +430,7 @@ func (s *Service) deleteRecording(ctx context.Context, a Actor, id string, actio
 	s.deleteBlob(ctx, r.PCAP.Key)
 	s.deleteBlob(ctx, r.WAV.Key)
 	s.logRec.Info("recording deleted", "recording", id, "actor", a.Name, "action", action)
-	s.observe(ctx, licenseEvent(LicenseDeleted, r))
+	s.observe(ctx, LicenseDeleted, r)
 	return nil
 }
 

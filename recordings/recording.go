@@ -134,9 +134,17 @@ type Recording struct {
 	RemoteNumber string
 	Direction    Direction
 	External     bool
-	// Start is when the call started: the CDR's utc when known, else the
-	// capture time of the first packet, else the upload start.
+	// Start is when the call started, the first known of: the CDR's utc
+	// (CDRStart), the capture time of the capture's first packet once
+	// converted (Media.CaptureStart; the dummy SIP exchange precedes the
+	// audio by milliseconds), the upload start. It is derived
+	// (SetStart) whenever one of them changes, so it only ever improves:
+	// a CDR without utc attached before the conversion no longer pins it
+	// to the upload time.
 	Start time.Time
+	// CDRStart is the utc of the CDR the call info came from, zero when it
+	// had none or there is no CDR.
+	CDRStart time.Time
 	// TalkTime is how long the parties talked by the CDR (first connect to
 	// first release of the owner's leg); zero without a CDR.
 	TalkTime time.Duration
@@ -155,6 +163,18 @@ func (r *Recording) NoCDR() bool { return r.CallState == CallNoCDR }
 // Accessible reports whether its media may be opened (by its owner or an
 // admin): exactly while it is licensed.
 func (r *Recording) Accessible() bool { return !r.Unlicensed }
+
+// SetStart derives Start from its sources by the rule documented on it.
+func (r *Recording) SetStart() {
+	switch {
+	case !r.CDRStart.IsZero():
+		r.Start = r.CDRStart.UTC()
+	case !r.Media.CaptureStart.IsZero():
+		r.Start = r.Media.CaptureStart.UTC()
+	default:
+		r.Start = r.UploadStarted.UTC()
+	}
+}
 
 // Clone returns a deep copy of r.
 func (r *Recording) Clone() *Recording {

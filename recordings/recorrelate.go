@@ -3,6 +3,7 @@ package recordings
 import (
 	"context"
 	"sync"
+	"time"
 )
 
 // CallInfoScope says which recordings a re-correlation pass reads again.
@@ -179,7 +180,7 @@ func (s *Service) recheckCallInfo(ctx context.Context, r *Recording) (bool, erro
 func sameCallInfo(r *Recording, info CallInfo) bool {
 	return r.CallState == CallCDR && r.Owner == info.Owner && r.RemoteName == info.RemoteName &&
 		r.RemoteNumber == info.RemoteNumber && r.Direction == info.Direction && r.External == info.External &&
-		r.TalkTime == info.TalkTime && r.CDRRef == info.CDRRef && (info.Start.IsZero() || r.Start.Equal(info.Start))
+		r.TalkTime == info.TalkTime && r.CDRRef == info.CDRRef && r.CDRStart.Equal(info.Start)
 }
 
 // detachCallInfo removes the call information of recording id, whose CDRs
@@ -201,11 +202,8 @@ func (s *Service) detachCallInfo(ctx context.Context, id string) error {
 		oldOwner = r.Owner
 		r.CallState, r.Owner, r.OwnerSet = CallPending, "", s.clock.Now().UTC()
 		r.RemoteName, r.RemoteNumber, r.Direction, r.External, r.TalkTime, r.CDRRef = "", "", DirectionUnknown, false, 0, ""
-		if !r.Media.CaptureStart.IsZero() {
-			r.Start = r.Media.CaptureStart.UTC()
-		} else {
-			r.Start = r.UploadStarted
-		}
+		r.CDRStart = time.Time{}
+		r.SetStart()
 		detached = true
 		return putRecordingOwner(tx, r, oldOwner)
 	})

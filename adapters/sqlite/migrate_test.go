@@ -108,3 +108,57 @@ func rawDB(t *testing.T, path string) *sql.DB {
 	require.NoError(t, err)
 	return raw
 }
+
+// TestMigrationKeepsTheCDRStart: rows written before migration 0005 had
+// the CDR's utc only in start. Rows attached to a CDR whose start is not
+// the upload start keep it as cdr_start; the others take the capture start
+// once converted.
+func TestMigrationKeepsTheCDRStart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "callrec.db")
+	ctx := context.Background()
+	at := func(m int) time.Time { return time.Date(2026, 3, 1, 9, m, 0, 0, time.UTC) }
+	rec := func(id string, state recordings.CallState, start, capture time.Time) *recordings.Recording {
+		return &recordings.Recording{ID: id, FileName: id + ".pcap", Status: recordings.StatusReady, CallState: state,
+			UploadStarted: at(0), UploadCompleted: at(1), Created: at(1), Start: start, Media: recordings.Media{CaptureStart: capture}}
+	}
+	db, err := sqlite.Open(ctx, path, sqlite.Options{})
+	require.NoError(t, err)
+	require.NoError(t, db.Update(ctx, func(tx recordings.Tx) error {
+		for _, r := range []*recordings.Recording{
+			rec("utc", recordings.CallCDR, at(-5), at(-4)),             // the CDR's utc
+			rec("no-utc", recordings.CallCDR, at(0), at(-4)),           // a CDR without utc: the upload start stuck
+			rec("nocdr", recordings.CallNoCDR, at(-4), at(-4)),         // NoCDR, converted
+			rec("unconverted", recordings.CallCDR, at(0), time.Time{}), // nothing better known
+		} {
+			if err := tx.PutRecording(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	require.NoError(t, db.Close())
+	raw := rawDB(t, path)
+	for _, q := range []string{`ALTER TABLE recordings DROP COLUMN cdr_start`, `DELETE FROM schema_migrations WHERE version = 5`} {
+		_, err := raw.Exec(q)
+		require.NoError(t, err)
+	}
+	require.NoError(t, raw.Close())
+
+	db, err = sqlite.Open(ctx, path, sqlite.Options{})
+	require.NoError(t, err)
+	defer db.Close()
+	for id, want := range map[string]struct{ cdr, start time.Time }{
+		"utc":         {at(-5), at(-5)},
+		"no-utc":      {time.Time{}, at(-4)},
+		"nocdr":       {time.Time{}, at(-4)},
+		"unconverted": {time.Time{}, at(0)},
+	} {
+		require.NoError(t, db.View(ctx, func(tx recordings.Tx) error {
+			r, err := tx.Recording(id)
+			require.NoError(t, err)
+			assert.True(t, want.cdr.Equal(r.CDRStart), "%s: CDRStart %v", id, r.CDRStart)
+			assert.True(t, want.start.Equal(r.Start), "%s: Start %v", id, r.Start)
+			return nil
+		}))
+	}
+}

@@ -50,7 +50,7 @@ func jsonText(v any) string {
 const recordingColumns = `id, file_name, name_valid, guid, mac, serial, reg_name,
 	upload_started, upload_completed, pcap_key, pcap_size, pcap_sha256, wav_key, wav_size, wav_sha256,
 	partial, status, failure, codecs, duration_ns, stats, streams, warnings, capture_start,
-	call_state, owner, owner_set, remote_name, remote_number, direction, external, start, talk_time_ns, cdr_ref, protected, unlicensed, created`
+	call_state, owner, owner_set, remote_name, remote_number, direction, external, start, talk_time_ns, cdr_ref, protected, unlicensed, created, cdr_start`
 
 func recordingArgs(r *recordings.Recording) []any {
 	return []any{r.ID, r.FileName, r.Name.Valid, r.Name.GUID, r.Name.MAC, int64(r.Name.Serial), r.Name.RegName,
@@ -58,7 +58,7 @@ func recordingArgs(r *recordings.Recording) []any {
 		r.Partial, string(r.Status), r.Failure, jsonText(nonNil(r.Media.Codecs)), int64(r.Media.Duration), jsonText(nonNil(r.Media.Stats)),
 		string(r.Media.Streams), jsonText(nonNil(r.Media.Warnings)), nanos(r.Media.CaptureStart),
 		string(r.CallState), r.Owner, nanos(r.OwnerSet), r.RemoteName, r.RemoteNumber, string(r.Direction), r.External, nanos(r.Start), int64(r.TalkTime), r.CDRRef,
-		r.Protected, r.Unlicensed, nanos(r.Created)}
+		r.Protected, r.Unlicensed, nanos(r.Created), nanos(r.CDRStart)}
 }
 
 func nonNil[T any](s []T) []T {
@@ -72,16 +72,16 @@ type scanner interface{ Scan(...any) error }
 
 func scanRecording(row scanner) (*recordings.Recording, error) {
 	var (
-		r                                                                      recordings.Recording
-		serial, started, completed, dur, capStart, st, ownerSet, talk, created int64
-		status, codecs, stats, streams, warns                                  string
-		callState, dir                                                         string
+		r                                                                                recordings.Recording
+		serial, started, completed, dur, capStart, st, ownerSet, talk, created, cdrStart int64
+		status, codecs, stats, streams, warns                                            string
+		callState, dir                                                                   string
 	)
 	err := row.Scan(&r.ID, &r.FileName, &r.Name.Valid, &r.Name.GUID, &r.Name.MAC, &serial, &r.Name.RegName,
 		&started, &completed, &r.PCAP.Key, &r.PCAP.Size, &r.PCAP.SHA256, &r.WAV.Key, &r.WAV.Size, &r.WAV.SHA256,
 		&r.Partial, &status, &r.Failure, &codecs, &dur, &stats, &streams, &warns, &capStart,
 		&callState, &r.Owner, &ownerSet, &r.RemoteName, &r.RemoteNumber, &dir, &r.External, &st, &talk, &r.CDRRef,
-		&r.Protected, &r.Unlicensed, &created)
+		&r.Protected, &r.Unlicensed, &created, &cdrStart)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +89,7 @@ func scanRecording(row scanner) (*recordings.Recording, error) {
 	r.UploadStarted, r.UploadCompleted, r.Created = fromNanos(started), fromNanos(completed), fromNanos(created)
 	r.Status, r.CallState, r.Direction = recordings.Status(status), recordings.CallState(callState), recordings.Direction(dir)
 	r.Media.Duration, r.Media.CaptureStart, r.Start, r.OwnerSet = time.Duration(dur), fromNanos(capStart), fromNanos(st), fromNanos(ownerSet)
-	r.TalkTime = time.Duration(talk)
+	r.TalkTime, r.CDRStart = time.Duration(talk), fromNanos(cdrStart)
 	if streams != "" {
 		r.Media.Streams = json.RawMessage(streams)
 	}

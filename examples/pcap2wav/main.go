@@ -13,6 +13,9 @@
 // Annex A, which most phones encode with); both are bit-exact with their
 // ITU-T reference decoders and decode Annex B comfort noise.
 //
+// -max-duration (default 24h) bounds the recording: audio whose place lies
+// later is left out with a warning; 0 lifts the limit.
+//
 // Exit status: 0 on success (warnings go to stderr), 1 when the capture
 // cannot be converted (one line on stderr says why), 2 on bad usage.
 //
@@ -55,10 +58,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	out := fs.String("o", "", "write the WAV `file`")
 	mono := fs.Bool("mono", false, "mix both sides into one channel")
 	info := fs.Bool("info", false, "print the streams as JSON instead of converting")
+	maxDuration := fs.Duration("max-duration", convert.DefaultMaxDuration, "longest recording to write; audio placed later is left out with a warning (0 or less: no limit)")
 	var variant g729.Variant
 	fs.TextVar(&variant, "g729", g729.MainBody, "G.729 `decoder`: main (full complexity) or annexa (reduced complexity, Annex A)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: pcap2wav [-mono] [-g729 main|annexa] -o OUT.wav IN.pcap | pcap2wav -info IN.pcap")
+		fmt.Fprintln(stderr, "usage: pcap2wav [-mono] [-g729 main|annexa] [-max-duration D] -o OUT.wav IN.pcap | pcap2wav -info IN.pcap")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -69,7 +73,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	in := fs.Arg(0)
-	opts := convert.Options{Mono: *mono, Registry: registry(variant)}
+	opts := convert.Options{Mono: *mono, Registry: registry(variant), MaxDuration: *maxDuration}
+	if *maxDuration <= 0 {
+		opts.MaxDuration = -1
+	}
 
 	src, err := os.Open(in)
 	if err != nil {

@@ -278,3 +278,28 @@ func wavChannel(t *testing.T, path string, ch int) []int16 {
 	t.Fatal("no data chunk")
 	return nil
 }
+
+// TestMaxDurationFlag: audio past -max-duration is left out with a warning
+// and the WAV ends at the limit; 0 lifts the limit.
+func TestMaxDurationFlag(t *testing.T) {
+	in := writeCall(t, fixtureCall())
+	frames := func(t *testing.T, args ...string) (int, string) {
+		t.Helper()
+		out := filepath.Join(t.TempDir(), "call.wav")
+		code, _, stderr := runCLI(append(append([]string{"-o", out}, args...), in)...)
+		require.Equal(t, 0, code, stderr)
+		return len(wavChannel(t, out, 0)), stderr
+	}
+	full, stderr := frames(t)
+	assert.Empty(t, stderr)
+	require.Greater(t, full, 8000, "the fixture is longer than a second")
+
+	cut, stderr := frames(t, "-max-duration", "1s")
+	assert.Equal(t, 8000, cut)
+	assert.Contains(t, stderr, "warning:")
+	assert.Contains(t, stderr, "after the start of the recording and were left out")
+
+	unlimited, stderr := frames(t, "-max-duration", "0")
+	assert.Equal(t, full, unlimited)
+	assert.Empty(t, stderr)
+}

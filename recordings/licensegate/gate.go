@@ -29,6 +29,7 @@ var (
 	_ recordings.Licenser          = (*Gate)(nil)
 	_ recordings.LicenseRestorer   = (*Gate)(nil)
 	_ recordings.LicenseConfigurer = (*Gate)(nil)
+	_ recordings.LicenseVerdicts   = (*Gate)(nil)
 )
 
 // New returns a Gate; the service's Start restores its engine.
@@ -97,17 +98,8 @@ func (g *Gate) Observe(now time.Time, ev recordings.LicenseEvent) (recordings.Li
 	}
 	var more []licensing.Decision
 	switch ev.Kind {
-	case recordings.LicenseRecordingCreated:
-		more, err = e.AddRecording(licensing.Recording{ID: ev.RecordingID, Owner: ev.Owner, Created: ev.Created, Protected: ev.Protected})
-	case recordings.LicenseOwnerSet:
-		more, err = e.SetOwner(ev.RecordingID, ev.Owner)
-		if errors.Is(err, licensing.ErrUnknown) {
-			// The engine missed its creation (an event lost to a crash):
-			// add it now, as Load would have.
-			more, err = e.AddRecording(licensing.Recording{ID: ev.RecordingID, Owner: ev.Owner, Created: ev.Created, Protected: ev.Protected})
-		}
-	case recordings.LicenseProtected:
-		more, err = e.SetProtected(ev.RecordingID, ev.Protected)
+	case recordings.LicenseRecordingCreated, recordings.LicenseOwnerSet, recordings.LicenseProtected:
+		more, err = upsert(e, ev)
 	case recordings.LicenseDeleted:
 		more, err = e.DeleteRecording(ev.RecordingID)
 		if errors.Is(err, licensing.ErrUnknown) {
@@ -117,6 +109,35 @@ func (g *Gate) Observe(now time.Time, ev recordings.LicenseEvent) (recordings.Li
 		err = fmt.Errorf("licensegate: unknown event %q", ev.Kind)
 	}
 	return g.convert(append(ds, more...)), err
+}
+
+// upsert brings the engine's view of a recording to ev. The service builds
+// every event from the recording as stored when the engine takes it, so
+// whatever its kind, ev is the latest state: a recording the engine does
+// not know (a creation lost to a crash, or one taken again after its
+// deletion) is added, a known one takes ev's owner and protection (both
+// no-ops when unchanged).
+func upsert(e *licensing.Engine, ev recordings.LicenseEvent) ([]licensing.Decision, error) {
+	if _, known := e.State(ev.RecordingID); known {
+		ds, err := e.SetOwner(ev.RecordingID, ev.Owner)
+		if err != nil {
+			return ds, err
+		}
+		more, err := e.SetProtected(ev.RecordingID, ev.Protected)
+		return append(ds, more...), err
+	}
+	r := licensing.Recording{ID: ev.RecordingID, Created: ev.Created, Protected: ev.Protected}
+	if ev.OwnerSet.IsZero() {
+		r.Owner = ev.Owner
+	}
+	ds, err := e.AddRecording(r)
+	if err != nil || r.Owner == ev.Owner {
+		return ds, err
+	}
+	// The owner was set after the creation: ownerless until then, its
+	// group mode grace counts from now at the earliest.
+	more, err := e.SetOwner(ev.RecordingID, ev.Owner)
+	return append(ds, more...), err
 }
 
 // Due lets time pass to now.
@@ -157,6 +178,19 @@ func (g *Gate) Do(now time.Time, fn func(e *licensing.Engine) ([]licensing.Decis
 	more, err := fn(e)
 	g.dirty = true // the inputs changed
 	return g.convert(append(ds, more...)), err
+}
+
+// Accessible reports whether the engine holds recording id accessible
+// (owner holds a licence, or no owner); known is false for a recording it
+// does not hold, or before the engine was restored.
+func (g *Gate) Accessible(id string) (accessible, known bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.e == nil || !g.restored {
+		return false, false
+	}
+	st, known := g.e.State(id)
+	return st != licensing.Unlicensed, known
 }
 
 // Status returns the admin's licence view (lists cut to limit entries;

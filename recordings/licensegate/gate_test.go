@@ -24,6 +24,7 @@ var admin = recordings.Actor{Name: "root", Role: recordings.RoleAdmin}
 
 type env struct {
 	t     *testing.T
+	store recordings.Store // the store the service uses: db, or a wrapper of it
 	db    *sqlite.DB
 	blobs *fsblob.Store
 	clock *recordingstest.Clock
@@ -31,14 +32,19 @@ type env struct {
 	svc   *recordings.Service
 }
 
-func newEnv(t *testing.T) *env {
+// newEnv starts a service on a fresh SQLite store and a gate; wrap, if
+// given, wraps the store the service uses.
+func newEnv(t *testing.T, wrap ...func(recordings.Store) recordings.Store) *env {
 	dir := t.TempDir()
 	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "callrec.db"), sqlite.Options{})
 	require.NoError(t, err)
 	t.Cleanup(func() { db.Close() })
 	blobs, err := fsblob.New(filepath.Join(dir, "files"))
 	require.NoError(t, err)
-	e := &env{t: t, db: db, blobs: blobs, clock: recordingstest.NewClock(time.Date(2026, 4, 1, 8, 0, 0, 0, time.UTC))}
+	e := &env{t: t, db: db, store: db, blobs: blobs, clock: recordingstest.NewClock(time.Date(2026, 4, 1, 8, 0, 0, 0, time.UTC))}
+	for _, w := range wrap {
+		e.store = w(e.store)
+	}
 	e.start()
 	return e
 }
@@ -47,7 +53,7 @@ func newEnv(t *testing.T) *env {
 // seed, if given, are the settings its flags seed before the start.
 func (e *env) start(seed ...recordings.SettingsUpdate) {
 	e.gate = licensegate.New()
-	svc, err := recordings.New(recordings.Config{Store: e.db, Blobs: e.blobs, Converter: &recordingstest.Converter{},
+	svc, err := recordings.New(recordings.Config{Store: e.store, Blobs: e.blobs, Converter: &recordingstest.Converter{},
 		Clock: e.clock, Licenser: e.gate, Workers: 1, Tracer: recordings.NewTracing(slog.DiscardHandler)})
 	require.NoError(e.t, err)
 	for _, u := range seed {

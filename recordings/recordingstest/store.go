@@ -440,7 +440,7 @@ func fullRecording(id, name string) *recordings.Recording {
 			Warnings: []string{"capture cut short"}, CaptureStart: at(-1),
 		},
 		CallState: recordings.CallCDR, Owner: "alice", OwnerSet: at(3), RemoteName: "Bob <b>", RemoteNumber: "+49 30 123",
-		Direction: recordings.DirectionOut, External: true, Start: at(-2), TalkTime: 58 * time.Second, CDRRef: "cdr-1",
+		Direction: recordings.DirectionOut, External: true, Start: at(-2), CDRStart: at(-2), TalkTime: 58 * time.Second, CDRRef: "cdr-1",
 		Protected: true, Unlicensed: true,
 	}
 }
@@ -456,13 +456,14 @@ func assertRecording(t *testing.T, want, got *recordings.Recording) {
 		{"Created", want.Created, got.Created},
 		{"CaptureStart", want.Media.CaptureStart, got.Media.CaptureStart},
 		{"Start", want.Start, got.Start},
+		{"CDRStart", want.CDRStart, got.CDRStart},
 		{"OwnerSet", want.OwnerSet, got.OwnerSet},
 	} {
 		assert.True(t, p.w.Equal(p.g), "%s: want %v, got %v", p.name, p.w, p.g)
 	}
 	w, g := want.Clone(), got.Clone()
 	for _, r := range []*recordings.Recording{w, g} {
-		r.UploadStarted, r.UploadCompleted, r.Created, r.Media.CaptureStart, r.Start, r.OwnerSet = time.Time{}, time.Time{}, time.Time{}, time.Time{}, time.Time{}, time.Time{}
+		r.UploadStarted, r.UploadCompleted, r.Created, r.Media.CaptureStart, r.Start, r.OwnerSet, r.CDRStart = time.Time{}, time.Time{}, time.Time{}, time.Time{}, time.Time{}, time.Time{}, time.Time{}
 	}
 	if len(w.Media.Streams) > 0 || len(g.Media.Streams) > 0 {
 		assert.JSONEq(t, string(w.Media.Streams), string(g.Media.Streams))

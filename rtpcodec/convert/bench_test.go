@@ -63,7 +63,7 @@ func TestNoAllocationPerPacket(t *testing.T) {
 	src, _ := open()
 	pl, err := scan(context.Background(), src, Options{}.registry(), func() {})
 	require.NoError(t, err)
-	tl := newTimeline(pl, Options{}.logger(), &discardWriter{}, false)
+	tl := newTimeline(pl, Options{}.logger(), &discardWriter{}, false, Options{}.maxFrames(pl.rate))
 	// Warm up: the first seconds create the segments and grow buffers.
 	pk := r.Packets
 	for i := range 500 {

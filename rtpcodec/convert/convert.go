@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -30,6 +31,28 @@ type Options struct {
 	// read twice, so total is twice its size; -1 when unknown). It is
 	// called from the converting goroutine.
 	Progress func(done, total int64)
+	// MaxDuration is the longest recording written: audio whose place lies
+	// later than this after sample 0 is left out with a warning, so that a
+	// capture with a packet stamped days after the call cannot make the
+	// WAV (silence filled in up to that packet) grow without bound. 0 means
+	// DefaultMaxDuration; a negative value means no limit.
+	MaxDuration time.Duration
+}
+
+// DefaultMaxDuration is Options.MaxDuration's default: a day, far longer
+// than a call and far shorter than the disk a hostile capture could fill
+// (a day of 16 kHz stereo is 5.5 GB).
+const DefaultMaxDuration = 24 * time.Hour
+
+// maxFrames is MaxDuration in frames at rate (math.MaxInt64 for no limit).
+func (o Options) maxFrames(rate int) int64 {
+	switch {
+	case o.MaxDuration < 0:
+		return math.MaxInt64
+	case o.MaxDuration == 0:
+		return int64(DefaultMaxDuration/time.Second) * int64(rate)
+	}
+	return int64(o.MaxDuration) * int64(rate) / int64(time.Second)
 }
 
 func (o Options) registry() *rtpcodec.Registry {
@@ -152,11 +175,11 @@ func run(ctx context.Context, open opener, progress func(), dst io.WriteSeeker, 
 	if err != nil {
 		return nil, err
 	}
-	tl := newTimeline(pl, log, sink, opts.Mono)
+	tl := newTimeline(pl, log, sink, opts.Mono, opts.maxFrames(pl.rate))
 	if err := tl.run(ctx, src, progress); err != nil {
 		return nil, err
 	}
-	info := &Info{Warnings: append(append([]string{}, warnings...), tl.warnings...), SampleRate: pl.rate, Channels: channels, Streams: []Stream{}}
+	info := &Info{Warnings: append(append([]string{}, warnings...), tl.warnings...), SampleRate: pl.rate, Channels: channels, Streams: []Stream{}, Start: time.Unix(0, pl.sample0).UTC()}
 	for _, s := range tl.all {
 		info.Streams = append(info.Streams, s.info())
 	}

@@ -51,7 +51,10 @@
 // later audio keeps its place: after a sequence gap (loss) with the
 // codec's concealment, after a CN packet with comfort noise, during other
 // timestamp gaps (discontinuous transmission) with the codec's own comfort
-// noise (rtpcodec.ComfortNoiser) or silence.
+// noise (rtpcodec.ComfortNoiser) or silence. The timeline ends at
+// Options.MaxDuration (a day by default): audio placed later is left out
+// with a warning, so that a capture holding a packet stamped weeks after
+// the call cannot fill a disk with silence.
 //
 // Reordering: the reorder window is 10 packets or 200 ms, whichever is
 // longer, in capture time. A packet arriving after its place was given out

@@ -43,6 +43,9 @@ type Info struct {
 	Duration time.Duration `json:"-"`
 	// Codecs lists the distinct codec names of the audio streams.
 	Codecs []string `json:"-"`
+	// Start is the capture time of sample 0: the earliest audio packet
+	// (not the signalling that may precede it), in UTC.
+	Start time.Time `json:"-"`
 }
 
 // Stream is one stream segment: the packets of one 5-tuple and SSRC between

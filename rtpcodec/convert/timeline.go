@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/f0fce437/callrec/pcapio"
 	"github.com/f0fce437/callrec/rtpcodec"
@@ -37,6 +38,10 @@ type timeline struct {
 	rate    int
 	writing bool
 	mixer   *mix.Mixer
+	// maxFrames bounds the recording; beyond counts the samples placed
+	// past it and left out.
+	maxFrames int64
+	beyond    int64
 
 	streams map[streamKey]*segment
 	all     []*segment // in order of first packet
@@ -51,8 +56,8 @@ type timeline struct {
 	err          error
 }
 
-func newTimeline(pl *plan, log *slog.Logger, sink mix.Sink, mono bool) *timeline {
-	tl := &timeline{pl: pl, log: log, rate: pl.rate, streams: map[streamKey]*segment{}}
+func newTimeline(pl *plan, log *slog.Logger, sink mix.Sink, mono bool, maxFrames int64) *timeline {
+	tl := &timeline{pl: pl, log: log, rate: pl.rate, streams: map[streamKey]*segment{}, maxFrames: maxFrames}
 	if sink != nil {
 		tl.writing = true
 		tl.mixer = mix.New(sink, mono, mixerFrames)
@@ -75,6 +80,10 @@ func (tl *timeline) out(at int64) int64 {
 }
 
 func (tl *timeline) add(ch int, pos int64, pcm []int16) {
+	if room := tl.maxFrames - pos; room < int64(len(pcm)) {
+		tl.beyond += int64(len(pcm)) - max(room, 0)
+		pcm = pcm[:max(room, 0)]
+	}
 	if tl.err == nil && len(pcm) > 0 {
 		tl.err = tl.mixer.Add(ch, pos, pcm)
 	}
@@ -112,6 +121,10 @@ func (tl *timeline) run(ctx context.Context, src packetSource, progress func()) 
 		}
 		if err := tl.mixer.Close(); err != nil {
 			return err
+		}
+		if tl.beyond > 0 {
+			tl.warnf("%d samples lie more than %v after the start of the recording and were left out (the longest recording written)",
+				tl.beyond, time.Duration(tl.maxFrames/int64(tl.rate))*time.Second)
 		}
 		if n := tl.mixer.Dropped(); n > 0 {
 			tl.warnf("%d samples arrived after their place in the recording was written and were dropped", n)
@@ -202,7 +215,10 @@ func (tl *timeline) flush() {
 	if !tl.writing {
 		return
 	}
-	bound := tl.out(tl.now) - newStreamGuard*int64(tl.rate)
+	// Never past the last frame written to: silence is written out only
+	// before audio that follows it, so a packet left out beyond maxFrames
+	// cannot stretch the recording.
+	bound := min(tl.out(tl.now)-newStreamGuard*int64(tl.rate), tl.mixer.End())
 	for _, s := range tl.active {
 		switch {
 		case tl.now-s.lastArr > idleAfter && s.jb.Len() == 0:
