@@ -90,9 +90,13 @@ type Media struct {
 	Codecs   []string      // codec names in order of appearance
 	Duration time.Duration // of the WAV
 	Stats    []StreamStats // one entry per direction found
-	// Streams is the converter's per-stream detail as JSON, kept verbatim
-	// for the detail view.
-	Streams  json.RawMessage
+	// Streams is the converter's per-stream detail, kept verbatim for the
+	// detail view: a JSON array of stream objects (pcapconv stores them as
+	// pcap2wav -info prints them under "streams"). Recordings converted
+	// before hold the whole info object {"streams":[...],"warnings":[...]}
+	// instead; readers take both.
+	Streams json.RawMessage
+	// Warnings are the converter's warnings about the capture.
 	Warnings []string
 	// CaptureStart is the capture time of the first packet, or zero.
 	CaptureStart time.Time

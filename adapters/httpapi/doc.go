@@ -31,15 +31,17 @@
 //
 // # Authentication
 //
-// A request is authenticated by the session cookie (HttpOnly, SameSite=Lax,
-// Secure behind TLS) or, for scripts, by HTTP Basic credentials of the users
-// file. Requests that change state with a session cookie must carry the
-// session's CSRF token in the X-CSRF-Token header (the apps read it from the
-// header of the same name on /api/v1/me and the login answers); on top of
-// that, cross-origin browser requests that change state are refused
-// (http.CrossOriginProtection). Failed password checks are rate limited per
-// client address and per user name. Sessions live in memory; Save and
-// Restore let the server carry them over a restart.
+// A request is authenticated by the session cookie (HttpOnly; SameSite=Lax,
+// Secure behind TLS; or, for apps framed by another site such as myApps on
+// the PBX's, SameSite=None, Secure and Partitioned: see
+// SessionOptions.CrossSite) or, for scripts, by HTTP Basic credentials of
+// the users file. Requests that change state with a session cookie, whatever
+// its kind, must carry the session's CSRF token in the X-CSRF-Token header
+// (the apps read it from the header of the same name on /api/v1/me and the
+// login answers); on top of that, cross-origin browser requests that change
+// state are refused (http.CrossOriginProtection). Failed password checks are
+// rate limited per client address and per user name. Sessions live in
+// memory; Save and Restore let the server carry them over a restart.
 //
 // # Errors
 //

@@ -185,3 +185,46 @@ func TestInfoStreams(t *testing.T) {
 		})
 	}
 }
+
+// TestSessionCookie: the session cookie is SameSite=Lax (Secure when asked)
+// unless the apps are framed by another site: then SameSite=None, Secure
+// and Partitioned, and the cookie that ends a session carries the same
+// attributes, so that it reaches the partitioned cookie.
+func TestSessionCookie(t *testing.T) {
+	for _, tc := range []struct {
+		name              string
+		opts              SessionOptions
+		sameSite          http.SameSite
+		secure, partition bool
+	}{
+		{"plain HTTP", SessionOptions{}, http.SameSiteLaxMode, false, false},
+		{"HTTPS", SessionOptions{Secure: true}, http.SameSiteLaxMode, true, false},
+		{"framed by another site", SessionOptions{Secure: true, CrossSite: true}, http.SameSiteNoneMode, true, true},
+		{"framed by another site, Secure implied", SessionOptions{CrossSite: true}, http.SameSiteNoneMode, true, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := NewSessions(tc.opts)
+			w := httptest.NewRecorder()
+			s.start(w, Identity{Name: "alice", Role: recordings.RoleUser})
+			require.Len(t, w.Result().Cookies(), 1)
+			started := w.Result().Cookies()[0]
+
+			r := httptest.NewRequest(http.MethodPost, "/api/v1/logout", nil)
+			r.AddCookie(&http.Cookie{Name: started.Name, Value: started.Value})
+			w = httptest.NewRecorder()
+			s.end(w, r)
+			require.Len(t, w.Result().Cookies(), 1)
+			ended := w.Result().Cookies()[0]
+			assert.Equal(t, -1, ended.MaxAge)
+
+			for _, c := range []*http.Cookie{started, ended} {
+				assert.Equal(t, "callrec_session", c.Name)
+				assert.Equal(t, "/", c.Path)
+				assert.True(t, c.HttpOnly)
+				assert.Equal(t, tc.sameSite, c.SameSite)
+				assert.Equal(t, tc.secure, c.Secure)
+				assert.Equal(t, tc.partition, c.Partitioned)
+			}
+		})
+	}
+}

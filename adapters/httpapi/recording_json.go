@@ -40,10 +40,11 @@ type recordingDetailJSON struct {
 	Notes    []noteJSON        `json:"notes"`
 }
 
-// infoStreams returns the stream objects of the converter's stored detail,
-// verbatim: the pcap info object {"streams":[S...],"warnings":[...]} that
-// pcap2wav -info prints (what the pcapconv adapter stores), or an array of
-// S already. Anything else, or nothing, gives none.
+// infoStreams returns the stream objects of the converter's stored detail
+// (recordings.Media.Streams), verbatim: the array of S that pcapconv
+// stores, or, in recordings converted before it did, the whole pcap info
+// object {"streams":[S...],"warnings":[...]}. Anything else, or nothing,
+// gives none. It is the one reader of the stored detail.
 func infoStreams(detail json.RawMessage) ([]json.RawMessage, error) {
 	streams := []json.RawMessage{}
 	detail = bytes.TrimSpace(detail)

@@ -27,8 +27,17 @@ func (id Identity) Actor() recordings.Actor { return recordings.Actor{Name: id.N
 type SessionOptions struct {
 	// CookieName is the session cookie's name (default "callrec_session").
 	CookieName string
-	// Secure marks the cookie Secure (set it when served over TLS).
+	// Secure marks the cookie Secure (set it when the apps are reached
+	// over HTTPS: served over TLS, or behind a proxy terminating it).
 	Secure bool
+	// CrossSite issues the cookie for apps framed by another site (myApps
+	// on the PBX's site): SameSite=None, Secure and Partitioned (CHIPS),
+	// the one kind of cookie browsers send in a cross-site frame, kept
+	// apart per top-level site. It implies Secure, so set it only when the
+	// apps are reached over HTTPS. Otherwise the cookie is SameSite=Lax.
+	// Either way a state-changing request with the cookie needs the
+	// session's CSRF token.
+	CrossSite bool
 	// IdleTimeout ends a session unused for that long (default 2 hours);
 	// MaxAge ends any session that old (default 24 hours).
 	IdleTimeout, MaxAge time.Duration
@@ -118,12 +127,22 @@ func (s *Sessions) start(w http.ResponseWriter, id Identity) string {
 	s.sessions[tokenKey(tok)] = &session{id: id, csrf: csrf, created: now, lastSeen: now}
 	s.mu.Unlock()
 	s.changed()
-	http.SetCookie(w, &http.Cookie{
-		Name: s.opts.CookieName, Value: tok, Path: "/",
-		HttpOnly: true, Secure: s.opts.Secure, SameSite: http.SameSiteLaxMode,
-		MaxAge: int(s.opts.MaxAge / time.Second),
-	})
+	http.SetCookie(w, s.cookie(tok, int(s.opts.MaxAge/time.Second)))
 	return csrf
+}
+
+// cookie is the session cookie holding tok, for maxAge seconds (negative:
+// delete it). A deletion carries the same attributes, so that it reaches a
+// partitioned cookie in its partition.
+func (s *Sessions) cookie(tok string, maxAge int) *http.Cookie {
+	c := &http.Cookie{
+		Name: s.opts.CookieName, Value: tok, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, Secure: s.opts.Secure, SameSite: http.SameSiteLaxMode,
+	}
+	if s.opts.CrossSite {
+		c.SameSite, c.Secure, c.Partitioned = http.SameSiteNoneMode, true, true
+	}
+	return c
 }
 
 // evictLocked drops expired sessions and, if the table is still full, the
@@ -179,10 +198,7 @@ func (s *Sessions) end(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 		s.changed()
 	}
-	http.SetCookie(w, &http.Cookie{
-		Name: s.opts.CookieName, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: s.opts.Secure, SameSite: http.SameSiteLaxMode,
-	})
+	http.SetCookie(w, s.cookie("", -1))
 }
 
 // EndAll ends every session of the user called name (for example when the

@@ -77,7 +77,8 @@ func media(info *convert.Info, start time.Time) (recordings.Media, error) {
 	if info == nil {
 		return recordings.Media{}, errors.New("pcapconv: conversion returned no information")
 	}
-	streams, err := json.Marshal(info)
+	// The stream objects only: the warnings have a field of their own.
+	streams, err := json.Marshal(info.Streams)
 	if err != nil {
 		return recordings.Media{}, fmt.Errorf("pcapconv: %w", err)
 	}

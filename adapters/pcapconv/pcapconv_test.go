@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/f0fce437/callrec/adapters/pcapconv"
+	"github.com/f0fce437/callrec/adapters/sqlite"
 	"github.com/f0fce437/callrec/recordings"
 	"github.com/f0fce437/callrec/recordings/recordingstest"
 	"github.com/f0fce437/callrec/rtpcodec/callgen"
@@ -53,11 +54,9 @@ func TestConvertCall(t *testing.T) {
 	assert.Equal(t, "remote", m.Stats[1].Direction)
 	assert.Equal(t, int64(150), m.Stats[0].Packets)
 	assert.Equal(t, "PCMA", m.Stats[1].Codec)
-	var info struct {
-		Streams []map[string]any `json:"streams"`
-	}
-	require.NoError(t, json.Unmarshal(m.Streams, &info))
-	assert.Len(t, info.Streams, 2, "the pipeline's streams JSON is kept for the detail view")
+	var streams []map[string]any
+	require.NoError(t, json.Unmarshal(m.Streams, &streams), "the per-stream detail is an array of stream objects")
+	assert.Len(t, streams, 2)
 
 	require.Greater(t, len(wav), 44)
 	assert.Equal(t, "RIFF", string(wav[:4]))
@@ -96,4 +95,42 @@ func TestConvertFailures(t *testing.T) {
 			assert.True(t, errors.Is(err, c.want), "%v", err)
 		})
 	}
+}
+
+// TestConvertStreamsAsInfo: Media.Streams holds the stream objects exactly
+// as pcap2wav -info prints them under "streams", the warnings sit in
+// Media.Warnings, and both survive the sqlite store, which keeps Media as
+// JSON.
+func TestConvertStreamsAsInfo(t *testing.T) {
+	full := call(t, 4*time.Second)
+	cut := full[:len(full)*2/3+7] // cut short, so that there is a warning
+	m, _, err := convertBytes(t, cut)
+	require.NoError(t, err)
+
+	info, err := convert.Inspect(context.Background(), bytes.NewReader(cut), convert.Options{})
+	require.NoError(t, err)
+	printed, err := json.Marshal(info)
+	require.NoError(t, err)
+	var want struct {
+		Streams  json.RawMessage `json:"streams"`
+		Warnings []string        `json:"warnings"`
+	}
+	require.NoError(t, json.Unmarshal(printed, &want))
+	assert.JSONEq(t, string(want.Streams), string(m.Streams))
+	require.NotEmpty(t, want.Warnings)
+	assert.Equal(t, want.Warnings, m.Warnings)
+
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "callrec.db"), sqlite.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	rec := &recordings.Recording{ID: "r1", FileName: "call.pcap", Status: recordings.StatusReady, Media: m}
+	require.NoError(t, db.Update(ctx, func(tx recordings.Tx) error { return tx.PutRecording(rec) }))
+	var got *recordings.Recording
+	require.NoError(t, db.View(ctx, func(tx recordings.Tx) error {
+		got, err = tx.Recording("r1")
+		return err
+	}))
+	assert.JSONEq(t, string(m.Streams), string(got.Media.Streams))
+	assert.Equal(t, m.Warnings, got.Media.Warnings)
 }

@@ -19,9 +19,10 @@ import (
 var screenshots = flag.String("screenshots", "", "write screenshots of the apps to this directory (e.g. ../../docs/screenshots)")
 
 // browser starts Debian's chromium for a test, with the flags the project
-// allows (--no-sandbox only here, in tests) and a fresh profile. Without
+// allows (--no-sandbox only here, in tests), the extra ones given and a
+// fresh profile. Without
 // chromium the test skips, unless CALLREC_REQUIRE_BROWSER=1.
-func browser(t *testing.T) context.Context {
+func browser(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	path := os.Getenv("CALLREC_CHROMIUM")
 	if path == "" {
@@ -50,6 +51,7 @@ func browser(t *testing.T) context.Context {
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1100, 800),
 	}
+	opts = append(opts, extra...)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
@@ -89,6 +91,17 @@ func run(t *testing.T, ctx context.Context, actions ...chromedp.Action[chromedp.
 		text, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
 		t.Fatalf("step %d: %v; the page shows:\n%s", i+1, err, text)
 	}
+}
+
+// logShows is a JavaScript expression true when the activity list with the
+// given id holds an entry of the action (each item names the actor, then
+// the action).
+func logShows(id, action string) string {
+	return `[...(document.getElementById('` + id + `')?.children || [])].some(li => {
+		let text = '';
+		for (let n = li.querySelector('strong')?.nextSibling; n && n.nodeName !== 'SPAN'; n = n.nextSibling) text += n.textContent;
+		return text.trim().split(' ')[0] === '` + action + `';
+	})`
 }
 
 // css selects elements by a CSS selector.
@@ -244,6 +257,8 @@ func TestBrowser(t *testing.T) {
 			eval(`document.getElementById('player').play()`),
 			poll(`document.getElementById('player').readyState >= 2`),
 			poll(`document.getElementById('player').currentTime > 0.3`),
+			// The detail's activity shows the listen without a reload.
+			poll(logShows("rec-log", "listen")),
 		)
 		run(t, ctx,
 			eval(`document.getElementById('player').currentTime = 2.5`),
@@ -253,6 +268,14 @@ func TestBrowser(t *testing.T) {
 		assert.Equal(t, float64(1), listens(), "one playback (its range requests and a seek) is one audited listen")
 		assert.Empty(t, unlabelled(t, ctx), "the list with a recording open")
 		shot(t, ctx, "user-app.png")
+	})
+	t.Run("a note shows in the activity", func(t *testing.T) {
+		run(t, ctx,
+			chromedp.SendKeys(css("#note-text"), "called back"),
+			chromedp.Click(css("#note-form button")),
+			poll(`document.getElementById('notes').textContent.includes('called back')`),
+			poll(logShows("rec-log", "note")),
+		)
 	})
 	t.Run("filter", func(t *testing.T) {
 		run(t, ctx,
@@ -280,6 +303,7 @@ func TestBrowser(t *testing.T) {
 			chromedp.WaitVisible(css("#protect")),
 			chromedp.Click(css("#protect")),
 			poll(`document.getElementById('d-protected')?.textContent === 'yes'`),
+			poll(logShows("rec-log", "protect")),
 			chromedp.Click(css("#delete")),
 			chromedp.WaitVisible(css("#confirm-ok")),
 			chromedp.Click(css("#confirm-ok")),
@@ -295,6 +319,10 @@ func TestBrowser(t *testing.T) {
 			chromedp.WaitVisible(css("#confirm-ok")),
 			chromedp.Click(css("#confirm-ok")),
 			poll(`document.querySelectorAll('#list li').length === 0`),
+			chromedp.Click(css("#tab-activity")),
+			poll(logShows("log", "delete")),
+			chromedp.Click(css("#tab-recordings")),
+			chromedp.WaitVisible(css("#list-status .empty")),
 		)
 	})
 	t.Run("admin sets retention and the PBX name; the banner goes", func(t *testing.T) {

@@ -24,9 +24,15 @@
 //	-licenses N             licences allocated to the recordings object
 //	-app-password PW        the innovaphone App-object password (AppLogin)
 //	-tls-cert, -tls-key     serve HTTPS
+//	-tls-proxy              a reverse proxy in front terminates TLS (the apps are reached over HTTPS)
 //	-frame-ancestors LIST   who may frame the apps (CSP), e.g. https://pbx.example.com
 //	-max-upload BYTES       largest upload accepted (2 GiB)
 //	-cdr-wait DURATION      how long a recording waits for its CDR before it shows NoCDR (10m)
+//
+// The session cookie is SameSite=Lax; when the apps are reached over HTTPS
+// (-tls-cert or -tls-proxy) and -frame-ancestors names another origin (myApps
+// on the PBX's site), it is SameSite=None; Secure; Partitioned instead, so
+// that browsers send it in the cross-site frame.
 //
 // SIGHUP reads the users file again: new users and memberships apply at
 // once, removed users lose their licence and sessions. Users the PBX vouched

@@ -24,6 +24,9 @@ type Config struct {
 	AppPassword    string
 	TLSCert        string
 	TLSKey         string
+	// TLSProxy says a reverse proxy in front terminates TLS: the apps are
+	// reached over HTTPS although the server speaks plain HTTP.
+	TLSProxy       bool
 	FrameAncestors string
 	MaxUpload      int64
 	CDRWait        time.Duration
@@ -63,6 +66,7 @@ func parseFlags(args []string, env func(string) (string, bool), usage io.Writer)
 	fs.StringVar(&c.AppPassword, "app-password", "", "password of the innovaphone App objects (AppLogin)")
 	fs.StringVar(&c.TLSCert, "tls-cert", "", "TLS certificate file (PEM); serve HTTPS")
 	fs.StringVar(&c.TLSKey, "tls-key", "", "TLS key file (PEM)")
+	fs.BoolVar(&c.TLSProxy, "tls-proxy", false, "a reverse proxy in front terminates TLS: the apps are reached over HTTPS (Secure cookies)")
 	fs.StringVar(&c.FrameAncestors, "frame-ancestors", "'self'", "CSP frame-ancestors: who may show the apps in a frame (myApps)")
 	fs.Int64Var(&c.MaxUpload, "max-upload", 2<<30, "largest upload accepted, in bytes")
 	fs.DurationVar(&c.CDRWait, "cdr-wait", 10*time.Minute, "how long a recording waits for its CDR before it shows NoCDR")
@@ -126,4 +130,22 @@ func (c *Config) check() error {
 		c.Users, c.usersDefault = filepath.Join(c.Data, "users.json"), true
 	}
 	return errors.Join(errs...)
+}
+
+// https reports whether browsers reach the apps over HTTPS: the server
+// serves TLS itself, or a proxy in front does.
+func (c *Config) https() bool { return c.TLSCert != "" || c.TLSProxy }
+
+// framedByOthers reports whether -frame-ancestors lets any origin but the
+// apps' own frame them (a source other than 'self' and 'none'), as myApps
+// on the PBX does.
+func (c *Config) framedByOthers() bool {
+	for _, src := range strings.Fields(c.FrameAncestors) {
+		switch strings.ToLower(src) {
+		case "'self'", "'none'":
+		default:
+			return true
+		}
+	}
+	return false
 }

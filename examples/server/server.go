@@ -256,7 +256,16 @@ func (m *Main) open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.sessions = httpapi.NewSessions(httpapi.SessionOptions{Secure: c.TLSCert != "", Changed: m.sessionFile.changed})
+	// Framed by another site (myApps on the PBX's), the app gets its
+	// session cookie only as SameSite=None; Secure; Partitioned, which
+	// browsers accept over HTTPS only.
+	crossSite := c.https() && c.framedByOthers()
+	if c.framedByOthers() && !crossSite {
+		m.Logger.Warn("the apps are served over plain HTTP: their session cookie stays SameSite=Lax, "+
+			"so in a frame of another site (myApps on the PBX) logging in works only when both are the same site; "+
+			"serve HTTPS (-tls-cert, or -tls-proxy behind a TLS proxy)", "frame_ancestors", c.FrameAncestors)
+	}
+	m.sessions = httpapi.NewSessions(httpapi.SessionOptions{Secure: c.https(), CrossSite: crossSite, Changed: m.sessionFile.changed})
 	m.sessions.Restore(slices.DeleteFunc(saved, func(s httpapi.SavedSession) bool {
 		// Users removed while the server was down are logged out.
 		_, inFile := m.users.Load().file.Lookup(s.Name)

@@ -101,6 +101,7 @@ func TestFlagsAndEnvironment(t *testing.T) {
 			"CALLREC_USERS": "/etc/users.json", "CALLREC_WEBDAV_USER": "wu", "CALLREC_WEBDAV_PASSWORD": "wp",
 			"CALLREC_CDR_USER": "cu", "CALLREC_CDR_PASSWORD": "cp", "CALLREC_LICENSES": "12",
 			"CALLREC_APP_PASSWORD": "ap", "CALLREC_TLS_CERT": "c.pem", "CALLREC_TLS_KEY": "k.pem",
+			"CALLREC_TLS_PROXY": "true",
 		}
 		m := NewMain()
 		require.NoError(t, m.ParseFlags(nil, func(k string) (string, bool) { v, ok := env[k]; return v, ok }))
@@ -108,6 +109,7 @@ func TestFlagsAndEnvironment(t *testing.T) {
 		assert.Equal(t, []string{"127.0.0.1:9999", "/srv/rec", "/company.com/recordings", "/etc/users.json", "wu", "wp", "cu", "cp", "ap", "c.pem", "k.pem"},
 			[]string{c.Listen, c.Data, c.Base, c.Users, c.WebDAVUser, c.WebDAVPassword, c.CDRUser, c.CDRPassword, c.AppPassword, c.TLSCert, c.TLSKey})
 		assert.Equal(t, 12, c.Licenses)
+		assert.True(t, c.TLSProxy)
 	})
 	t.Run("defaults", func(t *testing.T) {
 		c := NewMain().Config

@@ -129,6 +129,9 @@ export function recordingsView(me, container) {
     const id = d.id;
     const playable = d.accessible && d.status === 'ready';
     const audio = playable ? h('audio', {id: 'player', controls: true, preload: 'none', src: '/api/v1' + recordingPath(id, '/audio')}) : null;
+    // Playing is audited (once per playback) before the audio arrives:
+    // show it in the activity as soon as the player plays.
+    if (audio) audio.addEventListener('playing', () => refreshLog());
     const facts = h('dl', {class: 'facts'},
       h('dt', {}, 'Owner'), h('dd', {id: 'd-owner'}, who(d)),
       h('dt', {}, 'Remote'), h('dd', {id: 'd-remote'}, d.remote || '—'),
@@ -140,8 +143,11 @@ export function recordingsView(me, container) {
       (d.warnings || []).length > 0 && [h('dt', {}, 'Warnings'), h('dd', {id: 'd-warnings'}, d.warnings.map((w) => h('div', {}, w)))],
       h('dt', {}, 'Status'), h('dd', {id: 'd-status'}, d.status + (d.partial ? ' (partial upload)' : '') + (d.failure ? ': ' + d.failure : '')),
       h('dt', {}, 'Protected'), h('dd', {id: 'd-protected'}, d.protected ? 'yes' : 'no'));
+    // A download is audited when the browser fetches it, which the page
+    // cannot observe: look again shortly after the click.
     const dl = (format, label) => h('a', {class: 'button quiet', id: 'dl-' + format, download: '',
-      href: '/api/v1' + recordingPath(id, '/download') + query({format})}, label);
+      href: '/api/v1' + recordingPath(id, '/download') + query({format}),
+      onclick: () => setTimeout(refreshLog, 1000)}, label);
     const protectBtn = h('button', {type: 'button', id: d.protected ? 'unprotect' : 'protect', class: 'quiet',
       onclick: () => act(d.protected ? 'unprotect' : 'protect')}, d.protected ? 'Unprotect' : 'Protect');
     const deleteBtn = h('button', {type: 'button', id: 'delete', class: 'danger', onclick: del}, 'Delete');
@@ -159,6 +165,7 @@ export function recordingsView(me, container) {
         const res = await api('POST', recordingPath(id, '/notes'), {text: text.value});
         text.value = '';
         replace(notes, noteItems(res.notes));
+        refreshLog();
       } catch (e) { toast(e.message, true); }
     });
     const log = h('ul', {class: 'log', id: 'rec-log'});
@@ -168,7 +175,8 @@ export function recordingsView(me, container) {
       audio, facts, actions,
       h('h3', {}, 'Notes'), notes, noteForm,
       h('h3', {}, 'Activity'), log);
-    loadLog(id, log);
+    const refreshLog = () => loadLog(id, log);
+    refreshLog();
 
     async function act(what) {
       protectBtn.disabled = true;
@@ -215,14 +223,24 @@ function noteItems(notes) {
     h('span', {class: 'muted'}, formatTime(n.time) + ' · ' + n.author + ': '), n.text));
 }
 
+// loadLog fills ul with the activity of recording id. Called again (after
+// an action), it keeps the entries shown until the new ones arrive, and
+// only the latest call's answer is shown.
 async function loadLog(id, ul) {
-  replace(ul, h('li', {}, spinner()));
+  const seq = (Number(ul.dataset.seq) || 0) + 1;
+  ul.dataset.seq = String(seq);
+  if (!ul.children.length) replace(ul, h('li', {}, spinner()));
+  ul.setAttribute('aria-busy', 'true');
+  let items;
   try {
     const res = await api('GET', '/logs' + query({recording: id, limit: 50}));
-    replace(ul, res.entries.length ? res.entries.map(logItem) : h('li', {class: 'muted'}, 'No activity.'));
+    items = res.entries.length ? res.entries.map(logItem) : h('li', {class: 'muted'}, 'No activity.');
   } catch (e) {
-    replace(ul, h('li', {class: 'error-text'}, e.message));
+    items = h('li', {class: 'error-text'}, e.message);
   }
+  if (ul.dataset.seq !== String(seq)) return; // a later call answers
+  ul.removeAttribute('aria-busy');
+  replace(ul, items);
 }
 
 export function logItem(e) {
