@@ -97,7 +97,7 @@ func (s *Service) AttachCallInfo(ctx context.Context, id string, info CallInfo) 
 		r.Direction, r.External, r.TalkTime, r.CDRRef = info.Direction, info.External, info.TalkTime, info.CDRRef
 		r.CDRStart = info.Start.UTC()
 		r.SetStart()
-		return putRecordingOwner(tx, r, oldOwner)
+		return s.putRecordingOwner(tx, r, oldOwner)
 	})
 	if err != nil {
 		return internal(err, "attaching call info")
@@ -110,7 +110,15 @@ func (s *Service) AttachCallInfo(ctx context.Context, id string, info CallInfo) 
 // putRecordingOwner stores r whose owner was oldOwner; when the owner
 // changed, the audit entries about r follow it in the same transaction, so
 // a user reads exactly the entries about the recordings they own now.
-func putRecordingOwner(tx Tx, r *Recording, oldOwner string) error {
+//
+// With a licence engine, a recording that gets a new owner is stored
+// closed (unlicensed) and opened by the engine's verdict when it is told
+// next (ownerKnown): the new owner never sees it in between, whether or
+// not they hold a licence.
+func (s *Service) putRecordingOwner(tx Tx, r *Recording, oldOwner string) error {
+	if s.lic != nil && r.Owner != oldOwner && r.Owner != "" {
+		r.Unlicensed = true
+	}
 	if err := tx.PutRecording(r); err != nil {
 		return err
 	}
@@ -201,7 +209,7 @@ func (s *Service) markNoCDR(ctx context.Context, id string) error {
 		oldOwner := r.Owner
 		r.CallState, r.Owner, r.OwnerSet = CallNoCDR, owner, s.clock.Now().UTC()
 		updated = true
-		return putRecordingOwner(tx, r, oldOwner)
+		return s.putRecordingOwner(tx, r, oldOwner)
 	})
 	if ErrorCode(err) == NotFound {
 		return nil

@@ -26,7 +26,17 @@ func (s *Service) observe(ctx context.Context, kind LicenseEventKind, r *Recordi
 		if !ok {
 			return LicenseDecisions{}, err
 		}
-		return s.lic.Observe(now, ev)
+		d, err := s.lic.Observe(now, ev)
+		// The store takes the engine's verdict on this recording whatever
+		// the engine reported as changed: a recording stored closed when
+		// its owner changed (putRecordingOwner) is opened here even when,
+		// to the engine, its accessibility did not change.
+		if lv, ok := s.lic.(LicenseVerdicts); ok {
+			if acc, known := lv.Accessible(r.ID); known {
+				d.Access = append(d.Access, AccessChange{RecordingID: r.ID, Accessible: acc})
+			}
+		}
+		return d, err
 	})
 	if err != nil {
 		s.logLic.Error("licence event", "event", kind, "recording", r.ID, "err", err)

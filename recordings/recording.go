@@ -98,7 +98,8 @@ type Media struct {
 	Streams json.RawMessage
 	// Warnings are the converter's warnings about the capture.
 	Warnings []string
-	// CaptureStart is the capture time of the first packet, or zero.
+	// CaptureStart is the capture time of the first audio packet (sample 0
+	// of the WAV), or zero.
 	CaptureStart time.Time
 }
 
@@ -135,9 +136,8 @@ type Recording struct {
 	Direction    Direction
 	External     bool
 	// Start is when the call started, the first known of: the CDR's utc
-	// (CDRStart), the capture time of the capture's first packet once
-	// converted (Media.CaptureStart; the dummy SIP exchange precedes the
-	// audio by milliseconds), the upload start. It is derived
+	// (CDRStart), the capture time of the first audio packet once
+	// converted (Media.CaptureStart), the upload start. It is derived
 	// (SetStart) whenever one of them changes, so it only ever improves:
 	// a CDR without utc attached before the conversion no longer pins it
 	// to the upload time.

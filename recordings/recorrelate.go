@@ -205,7 +205,7 @@ func (s *Service) detachCallInfo(ctx context.Context, id string) error {
 		r.CDRStart = time.Time{}
 		r.SetStart()
 		detached = true
-		return putRecordingOwner(tx, r, oldOwner)
+		return s.putRecordingOwner(tx, r, oldOwner)
 	})
 	if ErrorCode(err) == NotFound {
 		return nil

@@ -7,9 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"time"
 
-	"github.com/f0fce437/callrec/pcapio"
 	"github.com/f0fce437/callrec/recordings"
 	"github.com/f0fce437/callrec/rtpcodec"
 	"github.com/f0fce437/callrec/rtpcodec/convert"
@@ -44,36 +42,15 @@ func New(opts Options) *Converter {
 // that is no capture, or holds no decodable audio, fails with the
 // pipeline's error, which becomes the recording's failure reason.
 func (c *Converter) Convert(ctx context.Context, src io.ReadSeeker, dst io.WriteSeeker) (recordings.Media, error) {
-	start, err := firstPacketTime(src)
-	if err != nil {
-		return recordings.Media{}, err
-	}
-	if _, err := src.Seek(0, io.SeekStart); err != nil {
-		return recordings.Media{}, err
-	}
 	info, err := convert.Convert(ctx, src, dst, c.opts)
 	if err != nil {
 		return recordings.Media{}, err
 	}
-	return media(info, start)
-}
-
-// firstPacketTime returns the capture time of the capture's first packet,
-// or zero when it has none (the pipeline then says what is wrong).
-func firstPacketTime(src io.Reader) (time.Time, error) {
-	rd, err := pcapio.NewReader(src)
-	if err != nil {
-		return time.Time{}, nil // convert.Convert reports it with its own error
-	}
-	var p pcapio.Packet
-	if err := rd.Next(&p); err != nil {
-		return time.Time{}, nil
-	}
-	return p.Time.UTC(), nil
+	return media(info)
 }
 
 // media describes a converted recording from the pipeline's Info.
-func media(info *convert.Info, start time.Time) (recordings.Media, error) {
+func media(info *convert.Info) (recordings.Media, error) {
 	if info == nil {
 		return recordings.Media{}, errors.New("pcapconv: conversion returned no information")
 	}
@@ -87,7 +64,7 @@ func media(info *convert.Info, start time.Time) (recordings.Media, error) {
 		Duration:     info.Duration,
 		Streams:      streams,
 		Warnings:     append([]string(nil), info.Warnings...),
-		CaptureStart: start,
+		CaptureStart: info.Start,
 	}
 	for _, dir := range []string{convert.Local, convert.Remote} {
 		st, found := directionStats(info.Streams, dir)

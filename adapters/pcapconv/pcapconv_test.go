@@ -13,9 +13,9 @@ import (
 
 	"github.com/f0fce437/callrec/adapters/pcapconv"
 	"github.com/f0fce437/callrec/adapters/sqlite"
+	"github.com/f0fce437/callrec/pcapio"
 	"github.com/f0fce437/callrec/recordings"
 	"github.com/f0fce437/callrec/recordings/recordingstest"
-	"github.com/f0fce437/callrec/rtpcodec/callgen"
 	"github.com/f0fce437/callrec/rtpcodec/convert"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -47,8 +47,18 @@ func TestConvertCall(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"PCMA"}, m.Codecs)
 	assert.InDelta(t, 3.02, m.Duration.Seconds(), 0.05)
-	// The first packet is the dummy SIP INVITE, just before the media.
-	assert.WithinDuration(t, callgen.Epoch, m.CaptureStart, time.Second)
+	// Sample 0 of the WAV is the first audio packet, not the dummy SIP
+	// INVITE before it.
+	rd, err := pcapio.NewReader(bytes.NewReader(call(t, 3*time.Second)))
+	require.NoError(t, err)
+	var p pcapio.Packet
+	require.NoError(t, rd.Next(&p))
+	sipAt := p.Time
+	for p.Src.Port() != 16386 && p.Src.Port() != 16388 {
+		require.NoError(t, rd.Next(&p))
+	}
+	require.True(t, sipAt.Before(p.Time))
+	assert.Equal(t, p.Time.UTC(), m.CaptureStart)
 	require.Len(t, m.Stats, 2)
 	assert.Equal(t, "local", m.Stats[0].Direction)
 	assert.Equal(t, "remote", m.Stats[1].Direction)

@@ -96,3 +96,49 @@ func TestLicenceEventsReachTheEngineInOrder(t *testing.T) {
 		})
 	}
 }
+
+// TestNewOwnerSeesNothingBeforeTheEngineDecides: a CDR makes a user the
+// owner of a recording. Between the commit of the new owner and the
+// engine's verdict, the owner must not see it (it is stored closed); once
+// the engine has decided, it stays closed for bob, who holds no licence,
+// and opens for alice, who holds the only one.
+func TestNewOwnerSeesNothingBeforeTheEngineDecides(t *testing.T) {
+	for _, tc := range []struct {
+		owner string
+		after bool // whether the owner sees it once the engine decided
+	}{{"bob", false}, {"alice", true}} {
+		t.Run(tc.owner, func(t *testing.T) {
+			var hs *recordingstest.HoldingStore
+			e := newEnv(t, func(s recordings.Store) recordings.Store {
+				hs = recordingstest.NewHoldingStore(s, true)
+				return hs
+			})
+			e.addUsers("alice", "bob")
+			e.settings(recordings.SettingsUpdate{Licenses: ptr(1)})
+			e.record(0, "alice") // alice holds the only licence
+			id := e.record(1, "")
+			ctx := context.Background()
+			sees := func() bool {
+				page, err := e.svc.List(ctx, recordings.Actor{Name: tc.owner, Role: recordings.RoleUser}, recordings.Filter{})
+				require.NoError(t, err)
+				for _, r := range page.Recordings {
+					if r.ID == id {
+						return true
+					}
+				}
+				return false
+			}
+			hs.Arm()
+			done := make(chan error, 1)
+			go func() {
+				done <- e.svc.AttachCallInfo(ctx, id, recordings.CallInfo{Owner: tc.owner, Direction: recordings.DirectionIn})
+			}()
+			<-hs.Held() // the new owner is stored; the engine is not told yet
+			assert.False(t, sees(), "%s sees the recording before the licence engine decided", tc.owner)
+			hs.Release()
+			require.NoError(t, <-done)
+			assert.Equal(t, tc.after, sees())
+			e.engineAgrees()
+		})
+	}
+}

@@ -155,7 +155,7 @@ func (c *Converter) Convert(ctx context.Context, src io.ReadSeeker, dst io.Write
 	m.Codecs = []string{"PCMA"}
 	m.Duration = time.Duration(packets) * 20 * time.Millisecond
 	m.Stats = []recordings.StreamStats{{Direction: "local", Codec: "PCMA", Packets: packets}}
-	m.Streams = []byte(fmt.Sprintf(`{"streams":[{"direction":"local","packets":%d}]}`, packets))
+	m.Streams = []byte(fmt.Sprintf(`[{"direction":"local","packets":%d}]`, packets))
 	return m, nil
 }
 

@@ -436,7 +436,7 @@ func fullRecording(id, name string) *recordings.Recording {
 		Media: recordings.Media{
 			Codecs: []string{"PCMA", "G722"}, Duration: 61500 * time.Millisecond,
 			Stats:    []recordings.StreamStats{{Direction: "local", Codec: "PCMA", Packets: 100, Lost: 2, Duplicates: 1, Late: 3, JitterMS: 1.5}},
-			Streams:  json.RawMessage(`{"streams":[{"direction":"local"}]}`),
+			Streams:  json.RawMessage(`[{"direction":"local"}]`),
 			Warnings: []string{"capture cut short"}, CaptureStart: at(-1),
 		},
 		CallState: recordings.CallCDR, Owner: "alice", OwnerSet: at(3), RemoteName: "Bob <b>", RemoteNumber: "+49 30 123",
