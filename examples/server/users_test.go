@@ -84,8 +84,8 @@ func TestUsersFileDecidesWhoIsOnThePBX(t *testing.T) {
 
 // TestAppLoginUserOwnsRecordings: a user the users file does not list,
 // vouched for by the PBX in an AppLogin, is a user of that name: the
-// recording whose CDR named them before they ever logged in becomes
-// theirs, they hold a licence, and a restart keeps both. Once the users
+// recording whose CDR named them (a trunk's, which does not say they are a
+// user) before they ever logged in becomes theirs, they hold a licence, and a restart keeps both. Once the users
 // file lists them and then drops them, they are gone.
 func TestAppLoginUserOwnsRecordings(t *testing.T) {
 	dir := t.TempDir()
@@ -94,7 +94,8 @@ func TestAppLoginUserOwnsRecordings(t *testing.T) {
 	ts := startServer(t, dir, args...)
 	admin := newClient(t, ts.URL())
 	admin.login("admin", "admin-pw")
-	uploadCall(t, ts, testConf, "dave", "dave-phone", 1)
+	uploadPCAP(t, ts, testConf, "dave-phone", 1)
+	require.Equal(t, http.StatusOK, postCDR(t, ts, trunkCDR(testConf, "dave")))
 	var id string
 	waitFor(t, "the recording, attached without an owner", 60*time.Second, func() bool {
 		recs := admin.json(http.MethodGet, "/api/v1/recordings", nil, http.StatusOK)["recordings"].([]any)
