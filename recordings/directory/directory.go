@@ -122,6 +122,7 @@ type Directory struct {
 	devices  map[string]User    // lower-case device → user of the users file
 	learned  map[string]Learned // lower-case name → learned user
 	arrivals uint64             // the last Stamp.Arrival given
+	scratch  []string           // group names of the CDR being learned
 }
 
 var _ cdr.Directory = (*Directory)(nil)

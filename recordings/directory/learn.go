@@ -78,6 +78,9 @@ type delta struct {
 // what it cannot do is logged, and a change it could not save is saved with
 // the next one (or by Flush).
 func (d *Directory) CDRsAdded(ctx context.Context, added []cdr.Entry) {
+	if !slices.ContainsFunc(added, func(e cdr.Entry) bool { return isUserObject(&e.CDR) }) {
+		return
+	}
 	pbx := ""
 	if d.pbxName != nil {
 		var err error
@@ -91,8 +94,8 @@ func (d *Directory) CDRsAdded(ctx context.Context, added []cdr.Entry) {
 	d.mu.Lock()
 	for i := range added {
 		c := &added[i].CDR
-		if c.User == nil || c.User.Pseudo != "" || c.H323 == "" {
-			continue // not a user object
+		if !isUserObject(c) {
+			continue
 		}
 		if pbx != "" && !strings.EqualFold(c.PBX, pbx) {
 			continue
@@ -124,6 +127,11 @@ func (d *Directory) CDRsAdded(ctx context.Context, added []cdr.Entry) {
 	}
 }
 
+// isUserObject reports whether c is the CDR of a user object naming it.
+func isUserObject(c *cdr.CDR) bool {
+	return c.User != nil && c.User.Pseudo == "" && c.H323 != ""
+}
+
 // learnLocked applies the CDR of user object c (h323 valid) and returns the
 // change it made to the user's existence or memberships, if any.
 func (d *Directory) learnLocked(c *cdr.CDR) (delta, bool) {
@@ -142,10 +150,22 @@ func (d *Directory) learnLocked(c *cdr.CDR) (delta, bool) {
 		return delta{}, false
 	}
 	d.arrivals++
-	var groups []string
+	// Sorted in a scratch slice: in the steady state the groups are those
+	// kept already, and nothing is allocated.
+	d.scratch = d.scratch[:0]
 	for _, g := range c.User.Groups {
-		if counts(g) {
-			groups = append(groups, g.Name)
+		if counts(g) && validName(g.Name) {
+			d.scratch = append(d.scratch, g.Name)
+		}
+	}
+	slices.Sort(d.scratch)
+	d.scratch = slices.Compact(d.scratch)
+	d.scratch = d.scratch[:min(len(d.scratch), MaxGroups)]
+	groups := old.Groups
+	if !slices.Equal(d.scratch, old.Groups) {
+		groups = nil
+		if len(d.scratch) > 0 {
+			groups = slices.Clone(d.scratch)
 		}
 	}
 	u := old
@@ -155,7 +175,7 @@ func (d *Directory) learnLocked(c *cdr.CDR) (delta, bool) {
 	if dn := cleanDisplay(c.CN); dn != "" {
 		u.DisplayName = dn
 	}
-	u.Groups, u.CDR = countedGroups(groups), stamp
+	u.Groups, u.CDR = groups, stamp
 	d.learned[key] = u
 	// A newer stamp alone is saved lazily: losing it to a crash only lets
 	// a late CDR older than the latest one count, not lose anything.
