@@ -36,3 +36,18 @@ func BenchmarkLearn(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*len(batch))/b.Elapsed().Seconds(), "cdrs/s")
 }
+
+// TestLearnAllocs: learning from the CDRs of known users whose groups do
+// not change allocates nothing.
+func TestLearnAllocs(t *testing.T) {
+	cdrs, err := cdr.DecodeAll(strings.NewReader(userCDR("carol", "Carol C", 100, grp("sales"), grp("recordings"))), cdr.Limits{})
+	require.NoError(t, err)
+	batch := []cdr.Entry{{CDR: cdrs[0]}}
+	d := directory.New(directory.Config{Licensing: newEngine()})
+	ctx := context.Background()
+	d.CDRsAdded(ctx, batch)
+	require.Zero(t, testing.AllocsPerRun(100, func() {
+		batch[0].CDR.UTC++ // each one newer
+		d.CDRsAdded(ctx, batch)
+	}))
+}
