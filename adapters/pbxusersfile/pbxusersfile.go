@@ -18,8 +18,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
+	"github.com/f0fce437/callrec/internal/atomicfile"
 	"github.com/f0fce437/callrec/recordings/directory"
 )
 
@@ -98,40 +98,5 @@ func (f *File) Save(users []directory.Learned) error {
 	if err != nil {
 		return err
 	}
-	return replace(f.path, data)
-}
-
-// replace writes data to path atomically, readable by its owner only.
-func replace(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".pbx-users-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	// The rename itself must survive a crash.
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	return atomicfile.Replace(f.path, data)
 }

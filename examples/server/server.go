@@ -25,6 +25,7 @@ import (
 	"github.com/f0fce437/callrec/adapters/sqlite"
 	"github.com/f0fce437/callrec/adapters/usersfile"
 	"github.com/f0fce437/callrec/cdr"
+	"github.com/f0fce437/callrec/internal/atomicfile"
 	"github.com/f0fce437/callrec/recordings"
 	"github.com/f0fce437/callrec/recordings/directory"
 	"github.com/f0fce437/callrec/recordings/licensegate"
@@ -374,34 +375,9 @@ func (m *Main) firstStart() error {
 		return nil
 	}
 	pwFile := filepath.Join(c.Data, "initial-admin-password")
-	if err := writeSecret(pwFile, []byte(password+"\n")); err != nil {
+	if err := atomicfile.Replace(pwFile, []byte(password+"\n")); err != nil {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "callrec: created %s with the user admin; its password is in %s\n", c.Users, pwFile)
 	return nil
-}
-
-// writeSecret writes a file readable by its owner only, atomically.
-func writeSecret(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".secret-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
