@@ -61,7 +61,9 @@ func TestUsersFileDecidesWhoIsOnThePBX(t *testing.T) {
 	uploadCall(t, ts, "0a0b0c0d0e0f00010203040506070809", "bob", "bob-phone", 2)
 	bobRec := recordingOf(t, admin, "bob")
 	require.Equal(t, []string{"alice"}, holders(t, admin), "alice's recording came first")
-	assert.False(t, accessible(t, admin, bobRec["id"].(string)), "bob waits")
+	// The service stores the owner, then tells the licence engine: the
+	// recording may show as accessible (ownerless) for a moment.
+	waitFor(t, "bob's recording, closed: bob waits", 10*time.Second, func() bool { return !accessible(t, admin, bobRec["id"].(string)) })
 
 	alice := newClient(t, ts.URL())
 	alice.login("alice", "alice-pw")
