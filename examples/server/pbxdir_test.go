@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -67,9 +68,14 @@ func TestCDRsTellUsersAndGroups(t *testing.T) {
 	require.Equal(t, http.StatusOK, postCDR(t, ts, userCDR(testConf, "carol", "Carol C", "carol-phone", utc, member)))
 	rec := recordingOf(t, admin, "carol")
 	id := rec["id"].(string)
+	// The service stores the owner, then tells the licence engine.
+	waitFor(t, "carol's licence", 10*time.Second, func() bool { return slices.Equal(holders(t, admin), []string{"carol"}) })
+	listed := admin.json(http.MethodGet, "/api/v1/recordings?owner=carol", nil, http.StatusOK)["recordings"].([]any)
+	require.Len(t, listed, 1)
+	rec = listed[0].(map[string]any)
 	assert.Equal(t, true, rec["accessible"], "listed for admins as licensed")
+	assert.Equal(t, "carol", rec["owner"])
 	assert.Equal(t, "Carol C", rec["owner_display"])
-	assert.Equal(t, []string{"carol"}, holders(t, admin))
 
 	carol := sessionFor(t, ts, appLogin(t, ts, userApp, "carol", "Carol C"))
 	recs := carol.json(http.MethodGet, "/api/v1/recordings", nil, http.StatusOK)["recordings"].([]any)
