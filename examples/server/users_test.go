@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net/http"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -116,7 +117,8 @@ func TestAppLoginUserOwnsRecordings(t *testing.T) {
 	rec := dave.json(http.MethodGet, "/api/v1/recordings/"+id, nil, http.StatusOK)
 	assert.Equal(t, "dave", rec["owner"])
 	assert.Equal(t, "Dave D", rec["owner_display"])
-	assert.Equal(t, []string{"dave"}, holders(t, admin))
+	// The service stores the owner, then tells the licence engine.
+	waitFor(t, "dave's licence", 10*time.Second, func() bool { return slices.Equal(holders(t, admin), []string{"dave"}) })
 
 	ts.stop()
 	ts = startServer(t, dir, args...)
