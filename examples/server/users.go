@@ -23,9 +23,7 @@ func (m *Main) loadUsers() error {
 	for i, u := range all {
 		users[i] = directory.User{Name: u.Name, DisplayName: u.DisplayName, Groups: u.Groups, Devices: u.Devices}
 	}
-	if err := m.dir.SetFileUsers(users); err != nil {
-		return err
-	}
+	m.dir.SetFileUsers(users)
 	m.users.Store(f)
 	return nil
 }

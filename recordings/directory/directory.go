@@ -173,8 +173,10 @@ func (d *Directory) Load() error {
 // SetFileUsers makes users the users of the users file (validated by its
 // adapter). Learned users the file lists are the file's from now on: what
 // the PBX told of them is forgotten (so removing their entry later removes
-// them). It does not reach the licence engine: call Sync.
-func (d *Directory) SetFileUsers(users []User) error {
+// them). It does not reach the licence engine: call Sync. A failure to
+// save what was forgotten is logged and retried with the next change: it
+// is harmless, since the file takes the users over again at the next start.
+func (d *Directory) SetFileUsers(users []User) {
 	d.change.Lock()
 	defer d.change.Unlock()
 	d.mu.Lock()
@@ -196,7 +198,9 @@ func (d *Directory) SetFileUsers(users []User) error {
 	d.file, d.devices = file, devices
 	d.dirty = d.dirty || forgot
 	d.mu.Unlock()
-	return d.saveLocked()
+	if err := d.saveLocked(); err != nil {
+		d.log.Error("saving the users learned from the PBX after the users file took some over", "err", err)
+	}
 }
 
 // Sync makes the licence engine's users and memberships those of the

@@ -14,9 +14,7 @@ import (
 // recordings group; a later CDR lists no group.
 func Example() {
 	d := directory.New(directory.Config{}) // no Store, no licence engine: memory only
-	if err := d.SetFileUsers([]directory.User{{Name: "alice", Groups: []string{"sales"}, Devices: []string{"alice-phone"}}}); err != nil {
-		panic(err)
-	}
+	d.SetFileUsers([]directory.User{{Name: "alice", Groups: []string{"sales"}, Devices: []string{"alice-phone"}}})
 	learn := func(xml string) {
 		cdrs, err := cdr.DecodeAll(strings.NewReader(xml), cdr.Limits{})
 		if err != nil {
