@@ -95,7 +95,8 @@ type User struct {
 
 // Group is a <grp> element: a group the object belongs to. Its attributes
 // follow innovaphone's group configuration (name, mode, dyn) [inferred: the
-// documentation only says there is one <grp> per group].
+// documentation only says there is one <grp> per group]; which of them
+// count as memberships is recordings/directory's call (see its doc).
 type Group struct {
 	Name string `json:"name,omitempty"`
 	Mode string `json:"mode,omitempty"`

@@ -54,6 +54,8 @@
 //
 // [Service.Ingest] parses, de-duplicates and durably stores a body of CDRs
 // through a [Store] before it returns, so an HTTP handler (adapters/cdrhttp)
-// acknowledges only what is safe. Store implementations run the conformance
-// suite in package cdr/cdrtest.
+// acknowledges only what is safe. An [Observer] sees each newly stored CDR
+// before the [Listener] hears of its conference (recordings/directory learns
+// the users the PBX names that way). Store implementations run the
+// conformance suite in package cdr/cdrtest.
 package cdr

@@ -17,6 +17,17 @@ type Listener interface {
 	CDRsStored(ctx context.Context, confs []string)
 }
 
+// An Observer sees each CDR a Service newly stores (never a duplicate), in
+// the order stored, before the Listener hears of their conferences: what it
+// learns from them (such as the users a PBX names, see package
+// recordings/directory) is in place when the recordings of those calls are
+// correlated. It is called synchronously, before Ingest returns, so it must
+// be quick and safe for concurrent use. added is valid only during the
+// call; the CDRs in it share nothing with the Service.
+type Observer interface {
+	CDRsAdded(ctx context.Context, added []Entry)
+}
+
 // Options configure a Service. The zero value of each field means its
 // default.
 type Options struct {
@@ -24,6 +35,7 @@ type Options struct {
 	Clock    func() time.Time // default: time.Now
 	Limits   Limits           // parser limits
 	Listener Listener         // default: none
+	Observer Observer         // default: none
 	// Batch is how many CDRs go to the Store in one PutIfAbsent; default 256.
 	Batch int
 }
@@ -36,12 +48,13 @@ type Service struct {
 	now      func() time.Time
 	lim      Limits
 	listener Listener
+	observer Observer
 	batch    int
 }
 
 // NewService returns a Service storing CDRs in store.
 func NewService(store Store, opts Options) *Service {
-	s := &Service{store: store, log: opts.Logger, now: opts.Clock, lim: opts.Limits, listener: opts.Listener, batch: opts.Batch}
+	s := &Service{store: store, log: opts.Logger, now: opts.Clock, lim: opts.Limits, listener: opts.Listener, observer: opts.Observer, batch: opts.Batch}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -122,12 +135,16 @@ func (s *Service) put(ctx context.Context, batch []Entry, res *IngestResult) err
 		return fmt.Errorf("cdr: store answered %d results for %d CDRs", len(added), len(batch))
 	}
 	var confs []string
+	var observed []Entry
 	for i, ok := range added {
 		if !ok {
 			res.Duplicates++
 			continue
 		}
 		res.Added++
+		if s.observer != nil {
+			observed = append(observed, batch[i])
+		}
 		for _, conf := range batch[i].CDR.Confs() {
 			if !contains(confs, conf) {
 				confs = append(confs, conf)
@@ -136,6 +153,9 @@ func (s *Service) put(ctx context.Context, batch []Entry, res *IngestResult) err
 				res.Confs = append(res.Confs, conf)
 			}
 		}
+	}
+	if len(observed) > 0 && s.observer != nil {
+		s.observer.CDRsAdded(ctx, observed)
 	}
 	if len(confs) > 0 && s.listener != nil {
 		s.listener.CDRsStored(ctx, confs)

@@ -192,3 +192,43 @@ func TestServiceResolve(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, cdr.CallInfo{State: cdr.StatePending}, info, "a file name without a conference never matches a CDR")
 }
+
+// observer records the CDRs it sees and whether the listener had heard of
+// their conferences already.
+type observer struct {
+	mu       sync.Mutex
+	keys     []cdr.Key
+	listener *confListener
+	early    bool // saw CDRs before the listener heard of them
+}
+
+func (o *observer) CDRsAdded(_ context.Context, added []cdr.Entry) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.listener.mu.Lock()
+	o.early = o.early || len(o.listener.confs) == 0
+	o.listener.mu.Unlock()
+	for _, e := range added {
+		o.keys = append(o.keys, e.CDR.Key)
+	}
+}
+
+// TestIngestObserver: the Observer sees each CDR the service adds, once
+// (never a duplicate), before the Listener hears of its conference, so
+// that what it learns is in place when recordings are correlated.
+func TestIngestObserver(t *testing.T) {
+	ctx := context.Background()
+	store := newStore(t)
+	l := &confListener{store: store, t: t}
+	o := &observer{listener: l}
+	svc := cdr.NewService(store, cdr.Options{Clock: clock, Listener: l, Observer: o})
+
+	res, err := svc.Ingest(ctx, bytes.NewReader(readFixture(t, "basic-internal.xml")))
+	require.NoError(t, err)
+	assert.Equal(t, res.Keys, o.keys)
+	assert.True(t, o.early, "observed before the listener heard")
+
+	_, err = svc.Ingest(ctx, bytes.NewReader(readFixture(t, "basic-internal.xml")))
+	require.NoError(t, err)
+	assert.Equal(t, res.Keys, o.keys, "duplicates are not observed")
+}

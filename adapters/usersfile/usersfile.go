@@ -8,12 +8,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/f0fce437/callrec/internal/atomicfile"
 )
 
 // Roles of a user.
@@ -269,43 +270,5 @@ func Create(path, name, password string) error {
 	if err != nil {
 		return err
 	}
-	return writeNew(path, append(data, '\n'))
-}
-
-// writeNew writes data to a new file at path (mode 0600) atomically.
-func writeNew(path string, data []byte) error {
-	if _, err := os.Lstat(path); err == nil {
-		return fmt.Errorf("%s: %w", path, os.ErrExist)
-	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".users-*.json")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	// Link fails if path appeared meanwhile: never overwrite a users file.
-	if err := os.Link(tmp.Name(), path); err != nil {
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	return atomicfile.Create(path, append(data, '\n'))
 }

@@ -146,10 +146,7 @@ func unlabelled(t *testing.T, ctx context.Context) []string {
 // CDR naming user and device) and returns its id.
 func uploadCall(t *testing.T, ts *testServer, conf, user, device string, serial int) {
 	t.Helper()
-	name := conf + "-009033302ab1-" + itoa(serial) + "--" + device + ".pcap"
-	res := digestPUT(t, ts.base+"/Files/"+name, fixturePCAP(t, 4*time.Second), testWebDAVUser, testWebDAVPass)
-	res.Body.Close()
-	require.Equal(t, http.StatusCreated, res.StatusCode)
+	uploadPCAP(t, ts, conf, device, serial)
 	require.Equal(t, http.StatusOK, postCDR(t, ts, cdrXML(conf, user, device)))
 }
 

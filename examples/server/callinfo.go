@@ -12,7 +12,7 @@ import (
 
 // callInfoResolver is the recordings.CallInfoResolver on the cdr package:
 // it correlates a recording with the stored CDRs of its conference, using
-// the users file as directory and the PBX name of the settings.
+// the directory of users and the PBX name of the settings.
 type callInfoResolver struct{ m *Main }
 
 var _ recordings.CallInfoResolver = (*callInfoResolver)(nil)
@@ -61,7 +61,7 @@ func (c *callInfoResolver) resolve(ctx context.Context, n recordings.FileName) (
 		return cdr.CallInfo{}, err
 	}
 	return c.m.cdrs.Resolve(ctx, cdr.Recording{Conf: n.GUID, MAC: n.MAC, RegName: n.RegName},
-		cdr.Policy{PBXName: s.PBXName, Directory: c.m.users.Load().dir})
+		cdr.Policy{PBXName: s.PBXName, Directory: c.m.dir})
 }
 
 // callRecords is the "cdr" of a recording's detail view: what correlation

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/f0fce437/callrec/adapters/auth"
+	"github.com/f0fce437/callrec/internal/atomicfile"
 	"github.com/f0fce437/callrec/recordings"
 )
 
@@ -63,7 +64,7 @@ func (d *digestFile) set(user, password string) error {
 	if err != nil {
 		return err
 	}
-	if err := writeSecret(d.path, data); err != nil {
+	if err := atomicfile.Replace(d.path, data); err != nil {
 		if rerr := os.Remove(d.path); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
 			err = errors.Join(err, rerr)
 		}

@@ -35,9 +35,12 @@
 // that browsers send it in the cross-site frame.
 //
 // SIGHUP reads the users file again: new users and memberships apply at
-// once, removed users lose their licence and sessions. Users the PBX vouched
-// for in an AppLogin are remembered in <data>/pbx-users.json, sessions in
-// <data>/sessions.json (token hashes only), so a restart keeps both.
+// once, removed users lose their licence and sessions. Users the PBX told
+// of without an entry in the users file (vouched for in an AppLogin, or
+// named as the user object of a CDR, with the group memberships of their
+// latest CDR: see package recordings/directory) are remembered in
+// <data>/pbx-users.json, sessions in <data>/sessions.json (token hashes
+// only), so a restart keeps both.
 //
 // Paths: <base>/Files/<name> (WebDAV PUT of pcaps), <base>/cdr (CDR intake),
 // <base>/ (the AppWebsocket), <base>/innovaphone-recordings.htm and

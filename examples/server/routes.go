@@ -1,8 +1,10 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/subtle"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -14,6 +16,7 @@ import (
 	"github.com/f0fce437/callrec/adapters/webdav"
 	"github.com/f0fce437/callrec/adapters/webui"
 	"github.com/f0fce437/callrec/recordings"
+	"github.com/f0fce437/callrec/recordings/directory"
 )
 
 // App names of the innovaphone App objects, and the role each logs in as.
@@ -91,13 +94,13 @@ func (m *Main) routes() (http.Handler, error) {
 		Service:  apiService{Service: m.svc, digest: m.digest},
 		Sessions: m.sessions,
 		CheckPassword: func(_ context.Context, name, password string) (httpapi.Identity, bool, error) {
-			u, ok := m.users.Load().file.Authenticate(name, password)
+			u, ok := m.users.Load().Authenticate(name, password)
 			if !ok {
 				return httpapi.Identity{}, false, nil
 			}
 			return httpapi.Identity{Name: u.Name, DisplayName: u.DisplayName, Role: recordings.Role(u.Role)}, true, nil
 		},
-		DisplayName: m.displayName,
+		DisplayName: m.dir.DisplayName,
 		CallRecords: m.callRecords,
 		License:     func(context.Context) (any, error) { return m.gate.Status(m.now(), 100) },
 		PBXNameMissing: func(ctx context.Context) (bool, error) {
@@ -165,16 +168,16 @@ func (m *Main) acceptAppLogin(ctx context.Context, l appws.Login) (appws.Grant, 
 	if l.SIP == "" {
 		return appws.Grant{}, appws.ErrRefused
 	}
-	name, display := l.SIP, l.DN
-	if u, ok := m.users.Load().file.Lookup(l.SIP); ok {
-		name = u.Name
-		if u.DisplayName != "" {
-			display = u.DisplayName
-		}
-	}
-	if err := m.addPBXUser(ctx, name, display); err != nil {
+	if err := m.dir.Remember(ctx, l.SIP, l.DN); errors.Is(err, directory.ErrInvalidName) {
+		return appws.Grant{}, appws.ErrRefused
+	} else if err != nil {
 		return appws.Grant{}, err
 	}
+	u, ok := m.dir.Lookup(l.SIP) // the users file's, else the PBX's
+	if !ok {
+		return appws.Grant{}, appws.ErrRefused // dropped by a reload meanwhile
+	}
+	name, display := u.Name, cmp.Or(u.DisplayName, l.DN)
 	return appws.Grant{Ticket: m.sessions.IssueTicket(httpapi.Identity{Name: name, DisplayName: display, Role: role})}, nil
 }
 

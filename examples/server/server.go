@@ -20,11 +20,14 @@ import (
 	"github.com/f0fce437/callrec/adapters/auth"
 	"github.com/f0fce437/callrec/adapters/fsblob"
 	"github.com/f0fce437/callrec/adapters/httpapi"
+	"github.com/f0fce437/callrec/adapters/pbxusersfile"
 	"github.com/f0fce437/callrec/adapters/pcapconv"
 	"github.com/f0fce437/callrec/adapters/sqlite"
 	"github.com/f0fce437/callrec/adapters/usersfile"
 	"github.com/f0fce437/callrec/cdr"
+	"github.com/f0fce437/callrec/internal/atomicfile"
 	"github.com/f0fce437/callrec/recordings"
+	"github.com/f0fce437/callrec/recordings/directory"
 	"github.com/f0fce437/callrec/recordings/licensegate"
 )
 
@@ -47,12 +50,12 @@ type Main struct {
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 
-	tracing  *recordings.Tracing
-	users    atomic.Pointer[userSet]
-	pbxUsers *pbxUsers  // users known only from AppLogin
-	usersMu  sync.Mutex // serialises changes of the users (reload, AppLogin)
+	tracing *recordings.Tracing
+	users   atomic.Pointer[usersfile.Users] // for passwords and roles
+	dir     *directory.Directory            // who is on the PBX
+	usersMu sync.Mutex                      // serialises reloads of the users file
 	// correlation re-correlates recordings without owner when a user
-	// first known from AppLogin may own some.
+	// first known from AppLogin or a CDR may own some.
 	correlation correlation
 
 	db          *sqlite.DB
@@ -209,6 +212,9 @@ func (m *Main) Close() error {
 	if m.sessions != nil {
 		errs = append(errs, m.sessionFile.save(m.sessions))
 	}
+	if m.dir != nil {
+		errs = append(errs, m.dir.Flush())
+	}
 	if m.svc != nil {
 		errs = append(errs, m.svc.Close())
 	}
@@ -229,8 +235,17 @@ func (m *Main) open(ctx context.Context) error {
 	if err := m.firstStart(); err != nil {
 		return err
 	}
-	m.pbxUsers = newPBXUsers(filepath.Join(c.Data, "pbx-users.json"))
-	if err := m.pbxUsers.load(); err != nil {
+	m.dir = directory.New(directory.Config{
+		Store:     pbxusersfile.New(filepath.Join(c.Data, "pbx-users.json")),
+		Licensing: engineUsers{m: m},
+		PBXName: func(ctx context.Context) (string, error) {
+			s, err := m.svc.Settings(ctx, recordings.SystemActor())
+			return s.PBXName, err
+		},
+		Added:  func([]string) { m.correlation.request(m.background, m.correlateOwnerless) },
+		Logger: m.tracing.Logger(recordings.TraceCallInfo),
+	})
+	if err := m.dir.Load(); err != nil {
 		return err
 	}
 	if err := m.loadUsers(); err != nil {
@@ -268,9 +283,8 @@ func (m *Main) open(ctx context.Context) error {
 	m.sessions = httpapi.NewSessions(httpapi.SessionOptions{Secure: c.https(), CrossSite: crossSite, Changed: m.sessionFile.changed})
 	m.sessions.Restore(slices.DeleteFunc(saved, func(s httpapi.SavedSession) bool {
 		// Users removed while the server was down are logged out.
-		_, inFile := m.users.Load().file.Lookup(s.Name)
-		_, fromPBX := m.pbxUsers.lookup(s.Name)
-		return !inFile && !fromPBX
+		_, known := m.dir.Lookup(s.Name)
+		return !known
 	}))
 	m.background(m.saveSessions)
 	m.digest = &digestFile{path: filepath.Join(c.Data, "webdav-digest.json")}
@@ -282,6 +296,7 @@ func (m *Main) open(ctx context.Context) error {
 	m.cdrs = cdr.NewService(m.db.CDRs(), cdr.Options{
 		Logger:   m.tracing.Logger(recordings.TraceCallInfo),
 		Listener: m.arrivals,
+		Observer: m.dir, // learns users before their recordings are correlated
 	})
 	m.gate = licensegate.New()
 	m.svc, err = recordings.New(recordings.Config{
@@ -295,7 +310,7 @@ func (m *Main) open(ctx context.Context) error {
 		MaxUploadSize: c.MaxUpload,
 		CDRWait:       c.CDRWait,
 		Resolver:      &callInfoResolver{m: m},
-		Devices:       deviceDirectory{m: m},
+		Devices:       m.dir.Devices(),
 		Licenser:      m.gate,
 		// Group mode deletions fall due to the second; sweeping every
 		// minute applies them (and retention) at most a minute late.
@@ -312,7 +327,7 @@ func (m *Main) open(ctx context.Context) error {
 	}
 	m.wg.Add(1)
 	go m.forwardArrivals(m.arrivals)
-	if err := m.syncLicensingUsers(ctx); err != nil {
+	if err := m.dir.Sync(ctx); err != nil {
 		return err
 	}
 	return m.refreshDigest(ctx)
@@ -369,34 +384,9 @@ func (m *Main) firstStart() error {
 		return nil
 	}
 	pwFile := filepath.Join(c.Data, "initial-admin-password")
-	if err := writeSecret(pwFile, []byte(password+"\n")); err != nil {
+	if err := atomicfile.Replace(pwFile, []byte(password+"\n")); err != nil {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "callrec: created %s with the user admin; its password is in %s\n", c.Users, pwFile)
 	return nil
-}
-
-// writeSecret writes a file readable by its owner only, atomically.
-func writeSecret(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".secret-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/f0fce437/callrec/adapters/httpapi"
+	"github.com/f0fce437/callrec/internal/atomicfile"
 )
 
 // sessionFile keeps the REST API's sessions in a file of the data
@@ -53,7 +54,7 @@ func (f *sessionFile) save(s *httpapi.Sessions) error {
 	if err != nil {
 		return err
 	}
-	return writeSecret(f.path, data)
+	return atomicfile.Replace(f.path, data)
 }
 
 // saveSessions saves the sessions whenever a save is due, until ctx ends.

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net/http"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -61,7 +62,9 @@ func TestUsersFileDecidesWhoIsOnThePBX(t *testing.T) {
 	uploadCall(t, ts, "0a0b0c0d0e0f00010203040506070809", "bob", "bob-phone", 2)
 	bobRec := recordingOf(t, admin, "bob")
 	require.Equal(t, []string{"alice"}, holders(t, admin), "alice's recording came first")
-	assert.False(t, accessible(t, admin, bobRec["id"].(string)), "bob waits")
+	// The service stores the owner, then tells the licence engine: the
+	// recording may show as accessible (ownerless) for a moment.
+	waitFor(t, "bob's recording, closed: bob waits", 10*time.Second, func() bool { return !accessible(t, admin, bobRec["id"].(string)) })
 
 	alice := newClient(t, ts.URL())
 	alice.login("alice", "alice-pw")
@@ -84,8 +87,8 @@ func TestUsersFileDecidesWhoIsOnThePBX(t *testing.T) {
 
 // TestAppLoginUserOwnsRecordings: a user the users file does not list,
 // vouched for by the PBX in an AppLogin, is a user of that name: the
-// recording whose CDR named them before they ever logged in becomes
-// theirs, they hold a licence, and a restart keeps both. Once the users
+// recording whose CDR named them (a trunk's, which does not say they are a
+// user) before they ever logged in becomes theirs, they hold a licence, and a restart keeps both. Once the users
 // file lists them and then drops them, they are gone.
 func TestAppLoginUserOwnsRecordings(t *testing.T) {
 	dir := t.TempDir()
@@ -94,7 +97,8 @@ func TestAppLoginUserOwnsRecordings(t *testing.T) {
 	ts := startServer(t, dir, args...)
 	admin := newClient(t, ts.URL())
 	admin.login("admin", "admin-pw")
-	uploadCall(t, ts, testConf, "dave", "dave-phone", 1)
+	uploadPCAP(t, ts, testConf, "dave-phone", 1)
+	require.Equal(t, http.StatusOK, postCDR(t, ts, trunkCDR(testConf, "dave")))
 	var id string
 	waitFor(t, "the recording, attached without an owner", 60*time.Second, func() bool {
 		recs := admin.json(http.MethodGet, "/api/v1/recordings", nil, http.StatusOK)["recordings"].([]any)
@@ -113,7 +117,8 @@ func TestAppLoginUserOwnsRecordings(t *testing.T) {
 	rec := dave.json(http.MethodGet, "/api/v1/recordings/"+id, nil, http.StatusOK)
 	assert.Equal(t, "dave", rec["owner"])
 	assert.Equal(t, "Dave D", rec["owner_display"])
-	assert.Equal(t, []string{"dave"}, holders(t, admin))
+	// The service stores the owner, then tells the licence engine.
+	waitFor(t, "dave's licence", 10*time.Second, func() bool { return slices.Equal(holders(t, admin), []string{"dave"}) })
 
 	ts.stop()
 	ts = startServer(t, dir, args...)
