@@ -40,11 +40,19 @@
 //
 // Correlation is also repeated in the background, one pass at a time in
 // pages of 100 and traced under CallInfo (RecorrelateCallInfo): at Start
-// for the pending and NoCDR recordings, whose CDR may have been stored just
-// before a crash without reaching them; and for every recording when the
+// for the pending, NoCDR and ownerless recordings, whose CDR may have been
+// stored just before a crash without reaching them, or whose owner became
+// known while the service was down; and for every recording when the
 // PBX name changes, since that decides which CDRs count (only that PBX's
 // once a name is set, every PBX's while none is). A recording whose CDRs no
 // longer count loses its call information and is pending or NoCDR again.
+// The recordings without an owner are correlated again when whoever keeps
+// the directory of users asks (RequestRecorrelation with ScopeOwnerless:
+// the server does when its directory learns a user), since a CDR may have
+// named a user unknown when it arrived. Requests made during a pass
+// coalesce into one more pass. This lives here rather than in the
+// directory because it is a pass over the service's recordings, the same
+// one the PBX name and Start ask for.
 //
 // # Visibility
 //

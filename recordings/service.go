@@ -167,8 +167,8 @@ func New(cfg Config) (*Service, error) {
 // Start applies the persisted trace levels, recovers the uploads a crash
 // interrupted (kept as partial recordings), queues every unfinished
 // conversion job, starts the worker pool and the periodic sweeps, and
-// correlates the pending and NoCDR recordings with the stored CDRs again in
-// the background (WaitRecorrelation). The
+// correlates the pending, NoCDR and ownerless recordings with the stored
+// CDRs again in the background (ScopeUnattached; WaitRecorrelation). The
 // goroutines run until Close.
 func (s *Service) Start(ctx context.Context) error {
 	s.runMu.Lock()

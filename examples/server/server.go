@@ -54,9 +54,6 @@ type Main struct {
 	users   atomic.Pointer[usersfile.Users] // for passwords and roles
 	dir     *directory.Directory            // who is on the PBX
 	usersMu sync.Mutex                      // serialises reloads of the users file
-	// correlation re-correlates recordings without owner when a user
-	// first known from AppLogin or a CDR may own some.
-	correlation correlation
 
 	db          *sqlite.DB
 	svc         *recordings.Service
@@ -242,7 +239,9 @@ func (m *Main) open(ctx context.Context) error {
 			s, err := m.svc.Settings(ctx, recordings.SystemActor())
 			return s.PBXName, err
 		},
-		Added:  func([]string) { m.correlation.request(m.background, m.correlateOwnerless) },
+		// A user first known from AppLogin or a CDR may own recordings
+		// whose CDRs named them before.
+		Added:  func([]string) { m.svc.RequestRecorrelation(recordings.ScopeOwnerless) },
 		Logger: m.tracing.Logger(recordings.TraceCallInfo),
 	})
 	if err := m.dir.Load(); err != nil {
