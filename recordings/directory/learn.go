@@ -176,6 +176,7 @@ func (d *Directory) learnLocked(c *cdr.CDR) (delta, bool) {
 		u.DisplayName = dn
 	}
 	u.Groups, u.CDR = groups, stamp
+	newDevice := d.learnDeviceLocked(key, &u, c.Device, stamp)
 	d.learned[key] = u
 	// A newer stamp alone is saved lazily: losing it to a crash only lets
 	// a late CDR older than the latest one count, not lose anything.
@@ -190,13 +191,59 @@ func (d *Directory) learnLocked(c *cdr.CDR) (delta, bool) {
 			dl.parted = append(dl.parted, g)
 		}
 	}
-	if dl.isNew || len(dl.joined) > 0 || len(dl.parted) > 0 || u.DisplayName != old.DisplayName {
+	if dl.isNew || len(dl.joined) > 0 || len(dl.parted) > 0 || u.DisplayName != old.DisplayName || newDevice {
 		d.dirty = true
-		d.log.Info("user learned from a CDR", "user", u.Name, "new", dl.isNew, "groups", u.Groups, "joined", dl.joined, "left", dl.parted)
+		d.log.Info("user learned from a CDR", "user", u.Name, "new", dl.isNew, "groups", u.Groups, "joined", dl.joined, "left", dl.parted,
+			"devices", len(u.Devices))
 	} else {
 		d.stale = true
 	}
 	return dl, dl.isNew || len(dl.joined) > 0 || len(dl.parted) > 0
+}
+
+// learnDeviceLocked makes device, named by the CDR (stamp) of learned user
+// u (key: u's lower-case name), one of u's, unless it is empty or not
+// acceptable, the users file lists it (the file decides), or another
+// user's CDR naming it is newer. A device another user had moves to u. It
+// reports whether u gained the device; a newer stamp alone is saved
+// lazily, as the user's is.
+func (d *Directory) learnDeviceLocked(key string, u *Learned, device string, stamp Stamp) bool {
+	if device == "" {
+		return false
+	}
+	if !validName(device) {
+		d.log.Warn("a CDR names a device whose name is not acceptable; ignored", "user", u.Name, "device", device)
+		return false
+	}
+	dk := strings.ToLower(device)
+	if _, inFile := d.devices[dk]; inFile {
+		return false
+	}
+	owner, known := d.learnedDevices[dk]
+	if known && owner == key {
+		if i := slices.IndexFunc(u.Devices, func(dv Device) bool { return strings.EqualFold(dv.Name, device) }); i >= 0 {
+			u.Devices[i].CDR = stamp // in place: the steady state allocates nothing
+		}
+		return false
+	}
+	if known {
+		other := d.learned[owner]
+		i := slices.IndexFunc(other.Devices, func(dv Device) bool { return strings.EqualFold(dv.Name, device) })
+		if i >= 0 && other.Devices[i].CDR.Compare(stamp) > 0 {
+			return false // a newer CDR of the other user named it
+		}
+		if i >= 0 {
+			other.Devices = slices.Delete(slices.Clone(other.Devices), i, i+1)
+			d.learned[owner] = other
+		}
+		d.log.Info("a device moved to another user", "device", device, "from", other.Name, "to", u.Name)
+	} else if len(d.learnedDevices) >= MaxLearned {
+		d.log.Warn("more devices named by the PBX than the directory keeps; ignored", "device", device, "max", MaxLearned)
+		return false
+	}
+	d.learnedDevices[dk] = key
+	u.Devices = d.boundDevicesLocked(append(slices.Clone(u.Devices), Device{Name: device, CDR: stamp}))
+	return true
 }
 
 // counts reports whether a <grp> of a user CDR is a membership that counts
