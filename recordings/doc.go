@@ -49,7 +49,8 @@
 // The recordings without an owner are correlated again when whoever keeps
 // the directory of users asks (RequestRecorrelation with ScopeOwnerless:
 // the server does when its directory learns a user), since a CDR may have
-// named a user unknown when it arrived. Requests made during a pass
+// named a user unknown when it arrived, or a NoCDR recording's device may
+// now be a user's (who then owns it). Requests made during a pass
 // coalesce into one more pass. This lives here rather than in the
 // directory because it is a pass over the service's recordings, the same
 // one the PBX name and Start ask for.

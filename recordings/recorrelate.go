@@ -182,7 +182,8 @@ func (sc CallInfoScope) String() string {
 }
 
 // recheckCallInfo correlates r again and applies the result when it
-// differs from what r holds; it reports whether r changed.
+// differs from what r holds; a NoCDR recording without owner takes the
+// user its device names now, if any. It reports whether r changed.
 func (s *Service) recheckCallInfo(ctx context.Context, r *Recording) (bool, error) {
 	info, ok, err := s.resolver.Resolve(ctx, factsOf(r))
 	if err != nil {
@@ -194,6 +195,8 @@ func (s *Service) recheckCallInfo(ctx context.Context, r *Recording) (bool, erro
 		return true, s.AttachCallInfo(ctx, r.ID, info)
 	case !ok && r.CallState == CallCDR:
 		return true, s.detachCallInfo(ctx, r.ID)
+	case !ok && r.NoCDR() && r.Owner == "":
+		return s.markNoCDR(ctx, r.ID) // its device may be a user's now
 	}
 	return false, nil
 }
@@ -240,7 +243,8 @@ func (s *Service) detachCallInfo(ctx context.Context, id string) error {
 	}
 	s.logCall.Info("call info detached: its CDRs no longer count", "recording", id, "previous_owner", oldOwner)
 	if s.clock.Now().Sub(r.UploadCompleted) >= s.cdrWait {
-		return s.markNoCDR(ctx, id) // feeds the licence engine the fallback owner
+		_, err := s.markNoCDR(ctx, id) // feeds the licence engine the fallback owner
+		return err
 	}
 	s.ownerKnown(ctx, r, oldOwner, false)
 	return nil

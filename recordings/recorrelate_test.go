@@ -222,3 +222,61 @@ func TestRecorrelationRequestsCoalesce(t *testing.T) {
 	e.waitRecorrelation(t)
 	assert.Equal(t, int32(2), res.calls.Load(), "one pass, then one more for the five requests")
 }
+
+// lockedDevices maps registration names to users and may change while the
+// service reads it, as a directory learning devices from CDRs does.
+type lockedDevices struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func (d *lockedDevices) set(reg, user string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.m[reg] = user
+}
+
+func (d *lockedDevices) UserByDevice(_ context.Context, reg string) (string, bool, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	u, ok := d.m[reg]
+	return u, ok, nil
+}
+
+// A NoCDR recording from a device nobody owned becomes the user's when the
+// directory learns the device and asks for the ownerless pass; one owned
+// already keeps its owner.
+func TestOwnerlessNoCDRTakesTheDevicesUser(t *testing.T) {
+	ctx := context.Background()
+	devs := &lockedDevices{m: map[string]string{"alice-phone": "alice"}}
+	e := newEnv(t, func(c *recordings.Config) {
+		c.Resolver = &resolver{}
+		c.Devices = devs
+	})
+	carols := e.ingest(t, callName(1, "carol-phone"), pcap(t, 10))
+	alices := e.ingest(t, callName(2, "alice-phone"), pcap(t, 10))
+	e.clock.Advance(recordings.DefaultCDRWait + time.Second)
+	_, err := e.svc.SweepCallInfo(ctx)
+	require.NoError(t, err)
+	r, err := e.svc.Get(ctx, admin, carols.ID)
+	require.NoError(t, err)
+	require.True(t, r.NoCDR())
+	require.Empty(t, r.Owner, "nobody's device yet")
+
+	devs.set("carol-phone", "carol")
+	devs.set("alice-phone", "bob")
+	e.svc.RequestRecorrelation(recordings.ScopeOwnerless)
+	e.waitRecorrelation(t)
+
+	for _, c := range []struct{ name, id, owner string }{
+		{"NowTheDevicesUsers", carols.ID, "carol"},
+		{"OwnedKeepsItsOwner", alices.ID, "alice"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := e.svc.Get(ctx, admin, c.id)
+			require.NoError(t, err)
+			assert.True(t, r.NoCDR())
+			assert.Equal(t, c.owner, r.Owner)
+		})
+	}
+}

@@ -123,7 +123,9 @@ func TestCDRsTellUsersAndGroups(t *testing.T) {
 // TestCDRTeachesDevices, end to end: carol is not in the users file; a CDR
 // of her user object names her phone carol-phone. Later a recording from
 // carol-phone whose CDR never comes is carol's NoCDR recording (the NoCDR
-// fallback finds her by the registration name), and hers to open.
+// fallback finds her by the registration name), and hers to open. The
+// other way round, erin's NoCDR recording from erin-phone, nobody's at
+// first, becomes hers when a CDR of another call names her phone.
 func TestCDRTeachesDevices(t *testing.T) {
 	dir := t.TempDir()
 	ts := startServer(t, dir, "-users", writeUsers(t, dir), "-webdav-user", testWebDAVUser, "-webdav-password", testWebDAVPass,
@@ -153,5 +155,25 @@ func TestCDRTeachesDevices(t *testing.T) {
 	waitFor(t, "carol's recording", 10*time.Second, func() bool {
 		recs := carol.json(http.MethodGet, "/api/v1/recordings", nil, http.StatusOK)["recordings"].([]any)
 		return len(recs) == 1 && recs[0].(map[string]any)["id"] == rec["id"]
+	})
+
+	uploadPCAP(t, ts, "3c3c0c0d0e0f00010203040506070809", "erin-phone", 3)
+	waitFor(t, "erin's recording, NoCDR and nobody's", 60*time.Second, func() bool {
+		if _, err := ts.svc.SweepCallInfo(context.Background()); err != nil {
+			return false
+		}
+		recs := admin.json(http.MethodGet, "/api/v1/recordings", nil, http.StatusOK)["recordings"].([]any)
+		for _, r := range recs {
+			if r := r.(map[string]any); r["no_cdr"] == true && r["status"] == "ready" && r["owner"] == "" {
+				rec = r
+				return true
+			}
+		}
+		return false
+	})
+	require.Equal(t, "", rec["owner"])
+	require.Equal(t, http.StatusOK, postCDR(t, ts, userCDR("4d4d0c0d0e0f00010203040506070809", "erin", "Erin E", "erin-phone", 1767349000)))
+	waitFor(t, "erin's recording, hers", 30*time.Second, func() bool {
+		return admin.json(http.MethodGet, "/api/v1/recordings/"+rec["id"].(string), nil, http.StatusOK)["owner"] == "erin"
 	})
 }

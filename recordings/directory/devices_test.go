@@ -36,8 +36,12 @@ func ownerOf(t *testing.T, d *directory.Directory, device string) string {
 // regard to case), for the NoCDR fallback and for correlation; a device
 // belongs to the user of the latest CDR naming it.
 func TestCDRTeachesDevices(t *testing.T) {
-	d := directory.New(directory.Config{})
+	var added []string
+	d := directory.New(directory.Config{Added: func(n []string) { added = append(added, n...) }})
 	feed(t, d, deviceCDR("carol", "carol-phone", 100), deviceCDR("carol", "0090334A0B0C", 110))
+	assert.Equal(t, []string{"carol"}, added, "announced once for the batch")
+	feed(t, d, deviceCDR("carol", "carol-phone", 120))
+	assert.Equal(t, []string{"carol"}, added, "a device known already is not announced")
 	assert.Equal(t, "carol", ownerOf(t, d, "Carol-Phone"))
 	assert.Equal(t, "carol", ownerOf(t, d, "0090334a0b0c"))
 	u, ok := d.UserByDevice("carol-phone")
@@ -46,7 +50,10 @@ func TestCDRTeachesDevices(t *testing.T) {
 	assert.Equal(t, "", ownerOf(t, d, "dave-phone"))
 
 	t.Run("AnotherUsersNewerCDRTakesTheDevice", func(t *testing.T) {
+		feed(t, d, deviceCDR("dave", "dave-phone", 190))
+		added = nil
 		feed(t, d, deviceCDR("dave", "carol-phone", 200))
+		assert.Equal(t, []string{"dave"}, added, "a known user with a new device is announced: NoCDR recordings from it may be his")
 		assert.Equal(t, "dave", ownerOf(t, d, "carol-phone"))
 		u, _ := d.Lookup("carol")
 		assert.Equal(t, []string{"0090334A0B0C"}, u.Devices)

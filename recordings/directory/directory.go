@@ -107,8 +107,9 @@ type Config struct {
 	// set, CDRs of another PBX teach nothing. Default: CDRs of any PBX.
 	PBXName func(ctx context.Context) (string, error)
 	// Added is called after users became known for the first time (and
-	// reached the licence engine), without locks held: recordings whose
-	// CDRs named them before may be theirs. It must not block for long.
+	// reached the licence engine), or a CDR made a device theirs, without
+	// locks held: recordings whose CDRs named them before, or NoCDR ones
+	// from the device, may be theirs. It must not block for long.
 	Added func(names []string)
 	// Logger receives what the directory learns and what it refuses;
 	// default: discard.

@@ -285,7 +285,7 @@ func TestAppLoginAndCDRAreOneUser(t *testing.T) {
 	u, ok := d.Lookup("carol")
 	require.True(t, ok)
 	assert.Equal(t, directory.User{Name: "Carol", DisplayName: "Carol from myApps", Groups: []string{"recordings"}, Devices: []string{"carol-phone"}}, u)
-	assert.Equal(t, []string{"Carol"}, added)
+	assert.Equal(t, []string{"Carol", "Carol"}, added, "new at the AppLogin; with a new device at the CDR")
 	snap := eng.snapshot()
 	assert.Equal(t, []string{"Carol"}, snap.Users)
 	assert.Equal(t, map[string][]string{"recordings": {"Carol"}}, snap.Members)

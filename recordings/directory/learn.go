@@ -70,7 +70,11 @@ type delta struct {
 	name           string
 	isNew          bool
 	joined, parted []string // groups
+	newDevice      bool     // a device is the user's now (nothing for the engine)
 }
+
+// forEngine reports whether dl changes what the licence engine knows.
+func (dl delta) forEngine() bool { return dl.isNew || len(dl.joined) > 0 || len(dl.parted) > 0 }
 
 // CDRsAdded implements cdr.Observer: the CDR of a user object makes that
 // user known, with the memberships its <grp> children list, unless a later
@@ -118,7 +122,7 @@ func (d *Directory) CDRsAdded(ctx context.Context, added []cdr.Entry) {
 	d.change.Unlock()
 	var fresh []string
 	for _, dl := range deltas {
-		if dl.isNew {
+		if (dl.isNew || dl.newDevice) && !slices.Contains(fresh, dl.name) {
 			fresh = append(fresh, dl.name)
 		}
 	}
@@ -133,7 +137,7 @@ func isUserObject(c *cdr.CDR) bool {
 }
 
 // learnLocked applies the CDR of user object c (h323 valid) and returns the
-// change it made to the user's existence or memberships, if any.
+// change it made to the user's existence, memberships or devices, if any.
 func (d *Directory) learnLocked(c *cdr.CDR) (delta, bool) {
 	key := strings.ToLower(c.H323)
 	if _, inFile := d.file[key]; inFile {
@@ -180,7 +184,7 @@ func (d *Directory) learnLocked(c *cdr.CDR) (delta, bool) {
 	d.learned[key] = u
 	// A newer stamp alone is saved lazily: losing it to a crash only lets
 	// a late CDR older than the latest one count, not lose anything.
-	dl := delta{name: u.Name, isNew: !known}
+	dl := delta{name: u.Name, isNew: !known, newDevice: newDevice}
 	for _, g := range u.Groups {
 		if !slices.Contains(old.Groups, g) {
 			dl.joined = append(dl.joined, g)
@@ -198,7 +202,7 @@ func (d *Directory) learnLocked(c *cdr.CDR) (delta, bool) {
 	} else {
 		d.stale = true
 	}
-	return dl, dl.isNew || len(dl.joined) > 0 || len(dl.parted) > 0
+	return dl, dl.forEngine() || dl.newDevice
 }
 
 // learnDeviceLocked makes device, named by the CDR (stamp) of learned user
@@ -259,7 +263,7 @@ func counts(g cdr.Group) bool {
 // applyLocked sends deltas to the licence engine, or everything when an
 // earlier update failed.
 func (d *Directory) applyLocked(ctx context.Context, deltas []delta) error {
-	if d.lic == nil || (len(deltas) == 0 && !d.resync) {
+	if d.lic == nil || (!slices.ContainsFunc(deltas, delta.forEngine) && !d.resync) {
 		return nil
 	}
 	if d.resync {
