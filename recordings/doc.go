@@ -32,7 +32,10 @@
 //
 // A recording is pending until call information from its CDRs attaches
 // (CallInfoResolver; whichever of the recording and its CDRs comes second
-// attaches). The Service alone decides when the wait ends: Config.CDRWait
+// attaches). The CDR intake tells the Service of stored CDRs through
+// CDRsStored (it is the intake's cdr.Listener), which queues their
+// conferences without blocking or dropping any and correlates them on a
+// goroutine of its own. The Service alone decides when the wait ends: Config.CDRWait
 // after the upload completed, SweepCallInfo turns it NoCDR, owned by the
 // user whose devices include its registration name (DeviceDirectory), if
 // any. A name off the file-name grammar is NoCDR at once. A late CDR still

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"strings"
-	"sync"
 
 	"github.com/f0fce437/callrec/cdr"
 	"github.com/f0fce437/callrec/recordings"
@@ -75,86 +74,4 @@ func (m *Main) callRecords(ctx context.Context, r *recordings.Recording) (any, e
 		return nil, err
 	}
 	return ci, nil
-}
-
-// arrivals is the cdr.Listener: it collects the conferences whose CDRs
-// were stored, and forwardArrivals hands them to the recordings service on
-// a goroutine of its own. The intake never waits for correlation and no
-// notification is ever dropped (a CDR is stored once, so a lost
-// notification would leave its recording unattached): a conference already
-// waiting is not queued twice, which bounds the queue by the calls whose
-// CDRs arrive faster than they are correlated. It is safe for concurrent
-// use.
-type arrivals struct {
-	mu      sync.Mutex
-	waiting map[string]bool
-	order   []string
-	closed  bool
-	wake    chan struct{} // capacity 1: work or close since the last take
-}
-
-func newArrivals() *arrivals {
-	return &arrivals{waiting: map[string]bool{}, wake: make(chan struct{}, 1)}
-}
-
-// CDRsStored queues confs.
-func (a *arrivals) CDRsStored(_ context.Context, confs []string) {
-	a.mu.Lock()
-	for _, c := range confs {
-		if !a.waiting[c] {
-			a.waiting[c] = true
-			a.order = append(a.order, c)
-		}
-	}
-	a.mu.Unlock()
-	a.signal()
-}
-
-func (a *arrivals) signal() {
-	select {
-	case a.wake <- struct{}{}:
-	default: // a wake-up is pending already
-	}
-}
-
-// close ends take once the queue is empty.
-func (a *arrivals) close() {
-	a.mu.Lock()
-	a.closed = true
-	a.mu.Unlock()
-	a.signal()
-}
-
-// take waits for queued conferences and returns them all; ok is false once
-// the queue is closed and empty.
-func (a *arrivals) take() (confs []string, ok bool) {
-	for {
-		a.mu.Lock()
-		confs, a.order = a.order, nil
-		clear(a.waiting)
-		closed := a.closed
-		a.mu.Unlock()
-		if len(confs) > 0 {
-			return confs, true
-		}
-		if closed {
-			return nil, false
-		}
-		<-a.wake
-	}
-}
-
-// forwardArrivals lets the recordings service attach arriving CDRs, until
-// the queue is closed and drained.
-func (m *Main) forwardArrivals(a *arrivals) {
-	defer m.wg.Done()
-	for {
-		confs, ok := a.take()
-		if !ok {
-			return
-		}
-		if err := m.svc.CallInfoArrived(context.Background(), confs...); err != nil {
-			m.tracing.Logger(recordings.TraceCallInfo).Error("attaching CDRs", "confs", len(confs), "err", err)
-		}
-	}
 }

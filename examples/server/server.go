@@ -64,7 +64,6 @@ type Main struct {
 	limiter     *auth.Limiter
 	metrics     *metrics
 	digest      *digestFile
-	arrivals    *arrivals // conferences whose CDRs arrived, for CallInfoArrived
 
 	storing inflight // uploads and CDR intakes being handled
 	srv     *http.Server
@@ -201,10 +200,6 @@ func (m *Main) Close() error {
 	if m.bgStop != nil {
 		m.bgStop()
 	}
-	if m.arrivals != nil {
-		m.arrivals.close()
-		m.arrivals = nil
-	}
 	m.wg.Wait()
 	if m.sessions != nil {
 		errs = append(errs, m.sessionFile.save(m.sessions))
@@ -291,12 +286,6 @@ func (m *Main) open(ctx context.Context) error {
 		return err
 	}
 
-	m.arrivals = newArrivals()
-	m.cdrs = cdr.NewService(m.db.CDRs(), cdr.Options{
-		Logger:   m.tracing.Logger(recordings.TraceCallInfo),
-		Listener: m.arrivals,
-		Observer: m.dir, // learns users before their recordings are correlated
-	})
 	m.gate = licensegate.New()
 	m.svc, err = recordings.New(recordings.Config{
 		Store:  m.db,
@@ -318,14 +307,17 @@ func (m *Main) open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	m.cdrs = cdr.NewService(m.db.CDRs(), cdr.Options{
+		Logger:   m.tracing.Logger(recordings.TraceCallInfo),
+		Listener: m.svc, // correlates the recordings of the calls in the background
+		Observer: m.dir, // learns users before their recordings are correlated
+	})
 	if err := m.seedSettings(ctx); err != nil {
 		return err
 	}
 	if err := m.svc.Start(ctx); err != nil {
 		return err
 	}
-	m.wg.Add(1)
-	go m.forwardArrivals(m.arrivals)
 	if err := m.dir.Sync(ctx); err != nil {
 		return err
 	}
