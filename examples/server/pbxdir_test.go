@@ -71,6 +71,9 @@ func TestCDRsTellUsersAndGroups(t *testing.T) {
 	id := rec["id"].(string)
 	// The service stores the owner, then tells the licence engine.
 	waitFor(t, "carol's licence", 10*time.Second, func() bool { return slices.Equal(holders(t, admin), []string{"carol"}) })
+	// The engine claims, then the service stores the decision: the
+	// recording opens a moment after the licence view shows the holder.
+	waitFor(t, "carol's recording, opened", 10*time.Second, func() bool { return accessible(t, admin, id) })
 	listed := admin.json(http.MethodGet, "/api/v1/recordings?owner=carol", nil, http.StatusOK)["recordings"].([]any)
 	require.Len(t, listed, 1)
 	rec = listed[0].(map[string]any)
