@@ -27,6 +27,7 @@ import (
 	"github.com/f0fce437/callrec/cdr"
 	"github.com/f0fce437/callrec/internal/atomicfile"
 	"github.com/f0fce437/callrec/recordings"
+	"github.com/f0fce437/callrec/recordings/cdrinfo"
 	"github.com/f0fce437/callrec/recordings/directory"
 	"github.com/f0fce437/callrec/recordings/licensegate"
 )
@@ -58,6 +59,7 @@ type Main struct {
 	db          *sqlite.DB
 	svc         *recordings.Service
 	gate        *licensegate.Gate
+	callInfo    *cdrinfo.Resolver
 	cdrs        *cdr.Service
 	sessions    *httpapi.Sessions
 	sessionFile *sessionFile
@@ -230,10 +232,7 @@ func (m *Main) open(ctx context.Context) error {
 	m.dir = directory.New(directory.Config{
 		Store:     pbxusersfile.New(filepath.Join(c.Data, "pbx-users.json")),
 		Licensing: engineUsers{m: m},
-		PBXName: func(ctx context.Context) (string, error) {
-			s, err := m.svc.Settings(ctx, recordings.SystemActor())
-			return s.PBXName, err
-		},
+		PBXName:   m.pbxName,
 		// A user first known from AppLogin or a CDR may own recordings
 		// whose CDRs named them before.
 		Added:  func([]string) { m.svc.RequestRecorrelation(recordings.ScopeOwnerless) },
@@ -287,6 +286,12 @@ func (m *Main) open(ctx context.Context) error {
 	}
 
 	m.gate = licensegate.New()
+	m.callInfo = cdrinfo.New(cdrinfo.Config{
+		CDRs:      m.db.CDRs(),
+		Directory: m.dir,
+		PBXName:   m.pbxName,
+		Logger:    m.tracing.Logger(recordings.TraceCallInfo),
+	})
 	m.svc, err = recordings.New(recordings.Config{
 		Store:  m.db,
 		Blobs:  blobs,
@@ -297,7 +302,7 @@ func (m *Main) open(ctx context.Context) error {
 		},
 		MaxUploadSize: c.MaxUpload,
 		CDRWait:       c.CDRWait,
-		Resolver:      &callInfoResolver{m: m},
+		Resolver:      m.callInfo,
 		Devices:       m.dir.Devices(),
 		Licenser:      m.gate,
 		// Group mode deletions fall due to the second; sweeping every
@@ -322,6 +327,12 @@ func (m *Main) open(ctx context.Context) error {
 		return err
 	}
 	return m.refreshDigest(ctx)
+}
+
+// pbxName returns the PBX name of the settings.
+func (m *Main) pbxName(ctx context.Context) (string, error) {
+	s, err := m.svc.Settings(ctx, recordings.SystemActor())
+	return s.PBXName, err
 }
 
 // background runs fn in a goroutine that Close ends (through fn's
