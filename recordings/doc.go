@@ -8,8 +8,10 @@
 // The package declares the interfaces the Service needs and adapters
 // implement: Store (adapters/sqlite), BlobStore (adapters/fsblob), Converter
 // (adapters/pcapconv, wrapping rtpcodec/convert), Clock and Tracer, and the
-// seams to its neighbours: CallInfoResolver and DeviceDirectory (cdr) and
-// Licenser (licensing; recordings/licensegate wires the licence engine in).
+// seams to its neighbours: CallInfoResolver and DeviceDirectory (cdr;
+// recordings/cdrinfo wires CDR correlation in, recordings/directory is the
+// directory of users) and Licenser (licensing; recordings/licensegate
+// wires the licence engine in).
 // The conformance suites every Store and BlobStore runs are in
 // recordings/recordingstest.
 //
