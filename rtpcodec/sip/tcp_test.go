@@ -1,6 +1,7 @@
 package sip_test
 
 import (
+	"bytes"
 	"fmt"
 	"net/netip"
 	"strings"
@@ -217,4 +218,77 @@ func ExampleReassembler() {
 	// Output:
 	// "SIP/2.0 200 OK\r\nCall-ID: c\r\nContent-Length: 5\r\n\r\nhello"
 	// "BYE sip:b@x SIP/2.0\r\nl: 0\r\n\r\n"
+}
+
+// FuzzReassembler cuts a byte stream into TCP segments as plan says (with
+// retransmissions and overlaps, in order) and checks that the messages
+// framed are those the whole stream in one segment gives, then feeds the
+// segments again with gaps across several directions under small limits.
+func FuzzReassembler(f *testing.F) {
+	f.Add(uint64(1), []byte(invite("f")+"ACK sip:b@x SIP/2.0\r\nl: 0\r\n\r\n"))
+	f.Add(uint64(0xdeadbeef_00000007), []byte("\r\nSIP/2.0 200 OK\nl: 3\n\nabcBYE sip:x SIP/2.0\n\n"))
+	f.Add(uint64(42), []byte("SIP/2.0 200 OK\r\nContent-Length: 5\r\nContent-Length: x\r\n\r\nhelloSIP/2.0 180 R\r\n\r\n"))
+	f.Fuzz(func(t *testing.T, plan uint64, stream []byte) {
+		rng := plan | 1
+		random := func(n int) int {
+			rng ^= rng << 13
+			rng ^= rng >> 7
+			rng ^= rng << 17
+			return int(rng % uint64(n))
+		}
+		isn := uint32(plan >> 32)
+		const maxMessage = 512
+		check := func(m []byte) {
+			if len(m) > maxMessage {
+				t.Fatalf("delivered %d bytes > MaxMessage", len(m))
+			}
+			if _, rest, err := sip.Parse(m); err == nil && len(rest) != 0 {
+				t.Fatalf("Parse of a framed message left %q", rest)
+			}
+		}
+		collect := func(r *sip.Reassembler, got *[]string, seq uint32, b []byte) {
+			r.Segment(tcpA, tcpB, seq, b, func(m []byte) { check(m); *got = append(*got, string(m)) })
+		}
+
+		whole := sip.Reassembler{MaxMessage: maxMessage}
+		var want []string
+		collect(&whole, &want, isn, stream)
+
+		// The first segment holds the whole start line, so that the cut
+		// stream starts where the whole one does.
+		first := len(stream)
+		if lf := bytes.IndexByte(bytes.TrimLeft(stream, "\r\n"), '\n'); lf >= 0 {
+			first = len(stream) - len(bytes.TrimLeft(stream, "\r\n")) + lf + 1
+		}
+		cut := sip.Reassembler{MaxMessage: maxMessage}
+		var got []string
+		type piece struct{ from, to int }
+		var pieces []piece
+		for pos := 0; pos < len(stream); {
+			from, to := pos, min(pos+1+random(96), len(stream))
+			if pos == 0 {
+				to = max(to, first)
+			} else if random(4) == 0 {
+				from = pos - random(min(pos, 40)+1) // a retransmission or an overlap
+			}
+			pieces = append(pieces, piece{from, to})
+			collect(&cut, &got, isn+uint32(from), stream[from:to])
+			pos = max(pos, to)
+		}
+		if len(want) > 0 && whole.Stats() == (sip.ReassemblyStats{}) {
+			assert.Equal(t, want, got, "cut into %v", pieces)
+			assert.Equal(t, sip.ReassemblyStats{}, cut.Stats())
+		}
+
+		// Gaps, reordering and several directions: only the invariants.
+		lossy := sip.Reassembler{MaxFlows: 2, MaxMessage: maxMessage}
+		for range 2 * len(pieces) {
+			p := pieces[random(len(pieces))]
+			src := netip.AddrPortFrom(tcpA.Addr(), uint16(1+random(3)))
+			lossy.Segment(src, tcpB, isn+uint32(p.from), stream[p.from:p.to], check)
+			if lossy.Flows() > 2 {
+				t.Fatalf("%d flows followed, MaxFlows 2", lossy.Flows())
+			}
+		}
+	})
 }
