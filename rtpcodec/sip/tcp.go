@@ -34,9 +34,9 @@ const (
 //   - CR LF keep-alives between messages (RFC 5626) are skipped.
 //
 // Memory is bounded: at most MaxFlows directions are followed (a new one
-// evicts the least recently used), each buffering at most MaxMessage bytes,
-// so a hostile capture costs at most MaxFlows × MaxMessage bytes (16 MiB with
-// the defaults). Only segments that start like SIP open a direction, so
+// evicts the least recently used), each buffering at most MaxMessage bytes
+// (a large segment is taken in pieces of that size), so a hostile capture
+// costs at most MaxFlows × MaxMessage bytes (16 MiB with the defaults). Only segments that start like SIP open a direction, so
 // other TCP traffic costs nothing. Buffers are reused: once its directions
 // are open, Segment does not allocate.
 //
@@ -121,8 +121,43 @@ func (r *Reassembler) Segment(src, dst netip.AddrPort, seq uint32, payload []byt
 	}
 	f.lastUse = r.clock
 	f.next = seq + uint32(len(payload))
-	f.buf = append(f.buf, payload...)
-	r.frame(f, deliver)
+	maxMessage := r.maxMessage()
+	// Take the payload in pieces that fit the buffer's limit, framing after
+	// each, so that a large segment holding many messages is taken whole
+	// while the buffer never exceeds MaxMessage.
+	for len(payload) > 0 && f.synced {
+		room := maxMessage - len(f.buf)
+		if room <= 0 {
+			r.stats.Oversized++ // a message start without its end in MaxMessage bytes
+			f.reset()
+			return
+		}
+		n := min(room, len(payload))
+		f.grow(n, maxMessage)
+		f.buf = append(f.buf, payload[:n]...)
+		payload = payload[n:]
+		r.frame(f, maxMessage, deliver)
+	}
+}
+
+func (r *Reassembler) maxMessage() int {
+	if r.MaxMessage <= 0 {
+		return DefaultMaxTCPMessage
+	}
+	return r.MaxMessage
+}
+
+// grow makes room for n more bytes in f.buf without its capacity exceeding
+// limit (append's own growth could double it).
+func (f *tcpFlow) grow(n, limit int) {
+	need := len(f.buf) + n
+	if need <= cap(f.buf) {
+		return
+	}
+	c := min(max(2*cap(f.buf), need, 2048), limit)
+	b := make([]byte, len(f.buf), c)
+	copy(b, f.buf)
+	f.buf = b
 }
 
 // open makes room for and returns a new direction, reusing the buffer of
@@ -161,11 +196,7 @@ func (f *tcpFlow) reset() {
 
 // frame delivers the whole messages at the start of f.buf and keeps the
 // rest.
-func (r *Reassembler) frame(f *tcpFlow, deliver func([]byte)) {
-	maxMessage := r.MaxMessage
-	if maxMessage <= 0 {
-		maxMessage = DefaultMaxTCPMessage
-	}
+func (r *Reassembler) frame(f *tcpFlow, maxMessage int, deliver func([]byte)) {
 	b := f.buf
 	for {
 		b = skipCRLF(b)
@@ -184,11 +215,6 @@ func (r *Reassembler) frame(f *tcpFlow, deliver func([]byte)) {
 		}
 		deliver(b[:n])
 		b = b[n:]
-	}
-	if len(b) > maxMessage {
-		r.stats.Oversized++
-		f.reset()
-		return
 	}
 	// Keep the unfinished rest at the start of the buffer.
 	f.buf = f.buf[:copy(f.buf, b)]

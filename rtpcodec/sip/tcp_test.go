@@ -141,6 +141,14 @@ func TestReassemblerLimits(t *testing.T) {
 		assert.Empty(t, got)
 		assert.Equal(t, sip.ReassemblyStats{Oversized: 1}, r.Stats())
 	})
+	t.Run("a segment larger than MaxMessage holding whole messages is taken whole", func(t *testing.T) {
+		ack := "ACK sip:b@x SIP/2.0\r\nl: 0\r\n\r\n"
+		r := sip.Reassembler{MaxMessage: 3 * len(ack) / 2}
+		stream := strings.Repeat(ack, 20)
+		got := feed(t, &r, 0, stream, []seg{{from: 0, to: len(stream)/2 + 3}, {from: len(stream)/2 + 3, to: len(stream)}})
+		assert.Len(t, got, 20)
+		assert.Equal(t, sip.ReassemblyStats{}, r.Stats())
+	})
 	t.Run("the least recently used direction is evicted beyond MaxFlows", func(t *testing.T) {
 		r := sip.Reassembler{MaxFlows: 2}
 		m := invite("x")
