@@ -31,6 +31,9 @@ const (
 //   - A message without Content-Length has no body (the header is mandatory
 //     over TCP); one with a malformed start line, or larger than MaxMessage,
 //     drops the buffer and resynchronises as after a gap.
+//   - A segment starting more than 1 MiB behind the next expected byte is
+//     taken for a new connection on the same ports (as a gap), not for a
+//     retransmission.
 //   - CR LF keep-alives between messages (RFC 5626) are skipped.
 //
 // Memory is bounded: at most MaxFlows directions are followed (a new one
@@ -65,6 +68,11 @@ type ReassemblyStats struct {
 	Evicted int
 }
 
+// maxRetransmitDistance is how far behind the next expected byte a segment
+// may start and still be taken for a retransmission: farther, it is taken
+// for a new connection reusing the ports, which may start anywhere.
+const maxRetransmitDistance = 1 << 20
+
 type tcpKey struct{ src, dst netip.AddrPort }
 
 // tcpFlow is one direction of a TCP connection.
@@ -96,7 +104,9 @@ func (r *Reassembler) Segment(src, dst netip.AddrPort, seq uint32, payload []byt
 	if f != nil && f.synced {
 		d := int32(seq - f.next) // serial number arithmetic: wrap-around
 		switch {
-		case d > 0:
+		case d > 0 || d < -maxRetransmitDistance:
+			// Bytes missing, or a new connection on the same ports whose
+			// initial sequence number happens to lie behind.
 			r.stats.Gaps++
 			f.reset()
 		case d < 0:

@@ -149,6 +149,16 @@ func TestReassemblerLimits(t *testing.T) {
 		assert.Len(t, got, 20)
 		assert.Equal(t, sip.ReassemblyStats{}, r.Stats())
 	})
+	t.Run("a new connection on the same ports with an initial sequence number behind", func(t *testing.T) {
+		var r sip.Reassembler
+		m := invite("again")
+		var got []string
+		for _, isn := range []uint32{1 << 30, 1<<30 - 5<<20} {
+			got = append(got, feed(t, &r, isn, m, []seg{{from: 0, to: 100}, {from: 100, to: len(m)}})...)
+		}
+		assert.Equal(t, []string{m, m}, got)
+		assert.Equal(t, sip.ReassemblyStats{Gaps: 1}, r.Stats())
+	})
 	t.Run("the least recently used direction is evicted beyond MaxFlows", func(t *testing.T) {
 		r := sip.Reassembler{MaxFlows: 2}
 		m := invite("x")
