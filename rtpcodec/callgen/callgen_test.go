@@ -1,10 +1,13 @@
 package callgen_test
 
 import (
+	"bytes"
 	"encoding/binary"
+	"net/netip"
 	"testing"
 	"time"
 
+	"github.com/f0fce437/callrec/pcapio"
 	"github.com/f0fce437/callrec/rtpcodec/callgen"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -83,4 +86,25 @@ func TestGenerateRejects(t *testing.T) {
 	assert.ErrorContains(t, err, "incomplete codec")
 	_, err = callgen.Generate(callgen.Call{Streams: []callgen.Stream{{Ptime: time.Microsecond}}})
 	assert.ErrorContains(t, err, "too short")
+}
+
+// TestWritePcapKeepsTCPSequence: TCP packets added to a Result keep their
+// sequence numbers in the written capture (SIP over TCP is reassembled by
+// them).
+func TestWritePcapKeepsTCPSequence(t *testing.T) {
+	src, dst := netip.MustParseAddrPort("10.0.0.1:5060"), netip.MustParseAddrPort("10.0.0.2:5060")
+	r := &callgen.Result{Packets: []pcapio.Packet{
+		{Time: callgen.Epoch, Proto: pcapio.TCP, Src: src, Dst: dst, Seq: 0xFFFFFFF0, Payload: []byte("OPTIONS sip:a SIP/2.0\r\n")},
+		{Time: callgen.Epoch.Add(time.Millisecond), Proto: pcapio.TCP, Src: src, Dst: dst, Seq: 7, Payload: []byte("Content-Length: 0\r\n\r\n")},
+	}}
+	var b bytes.Buffer
+	require.NoError(t, r.WritePcap(&b))
+	rd, err := pcapio.NewReader(&b)
+	require.NoError(t, err)
+	var p pcapio.Packet
+	for _, want := range r.Packets {
+		require.NoError(t, rd.Next(&p))
+		assert.Equal(t, want.Seq, p.Seq)
+		assert.Equal(t, string(want.Payload), string(p.Payload))
+	}
 }

@@ -21,7 +21,7 @@ func (r *Result) WritePcapWith(w io.Writer, opts pcapio.WriterOptions) error {
 	}
 	for _, p := range r.Packets {
 		if p.Proto == pcapio.TCP {
-			err = pw.WriteTCP(p.Time, p.Src, p.Dst, 1, p.Payload)
+			err = pw.WriteTCP(p.Time, p.Src, p.Dst, p.Seq, p.Payload)
 		} else {
 			err = pw.WriteUDP(p.Time, p.Src, p.Dst, p.Payload)
 		}

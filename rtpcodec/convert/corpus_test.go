@@ -214,6 +214,12 @@ func TestCorpusStreams(t *testing.T) {
 			{ssrc: 0xBA5A2E77, dir: convert.Remote, packets: 15, durationMs: 300},
 			{ssrc: 0x1ACED359, dir: convert.Remote, packets: 2641, durationMs: 52820},
 		}},
+		// SIP over TCP: the INVITE's SDP (caller's media 213.64.235.116:28832,
+		// telephone-event on 98) decides the sides.
+		{"real/sipp_uac_Media_DTMF_Speex.pcap", 2, []fact{
+			{ssrc: 0x93451AB2, dir: convert.Remote, packets: 975, durationMs: 19500},
+			{ssrc: 0x421970FE, dir: convert.Local, packets: 804, durationMs: 19340, dtmf: "98765#"},
+		}},
 		{"real/Kamilla_babblar_lite.pcap", 1, []fact{{packets: 3153, durationMs: 63240, dtmf: "2"}}},
 		{"real/rtp_ssrc_0x6a518186.pcap", 1, []fact{{packets: 729, durationMs: 16420, dtmf: "12345#"}}},
 		{"derived/sip-rtp-g729b-synthetic.pcap", 1, []fact{{packets: 1391, durationMs: 30000}}},

@@ -7,13 +7,14 @@
 //
 // The capture is read twice, streaming both times (never held in memory):
 //
-//  1. Pass 1 reads headers only: the SIP messages (over UDP or TCP), which
-//     UDP flows are RTP (rtpcodec.Detector: version 2, a payload type that
-//     is not RTCP, one SSRC with advancing sequence numbers; ports play no
-//     part), and when each payload type of each flow first appears. From
-//     that it fixes, for the whole file, what every payload type means,
-//     which side each flow belongs to, the recording's rate and its sample
-//     0.
+//  1. Pass 1 reads headers only: the SIP messages (over UDP, or over TCP
+//     reassembled by sip.Reassembler, so that an SDP spanning segments is
+//     read whole), which UDP flows are RTP (rtpcodec.Detector: version 2, a
+//     payload type that is not RTCP, one SSRC with advancing sequence
+//     numbers; ports play no part), and when each payload type of each
+//     flow first appears. From that it fixes, for the whole file, what
+//     every payload type means, which side each flow belongs to, the
+//     recording's rate and its sample 0.
 //  2. Pass 2 sends every RTP packet to its stream segment, which reorders
 //     it (rtpcodec/jitter), decodes it, places it on the timeline and adds
 //     it to the mix (rtpcodec/mix); the mix is written out (rtpcodec/wav) as

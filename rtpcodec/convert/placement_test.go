@@ -16,12 +16,17 @@ const ms = time.Millisecond
 
 // toneAt returns what G.711 A-law makes of sample n of a burst.
 func toneAt(b callgen.Burst, n int, rate float64) int16 {
+	return toneAtLaw(g711.ALaw, b, n, rate)
+}
+
+// toneAtLaw returns what G.711 (either law) makes of sample n of a burst.
+func toneAtLaw(law g711.Law, b callgen.Burst, n int, rate float64) int16 {
 	amp := b.Amp
 	if amp == 0 {
 		amp = 8000
 	}
 	v := int16(math.Round(amp * math.Sin(2*math.Pi*b.Freq*float64(n)/rate)))
-	return g711.DecodeSample(g711.ALaw, g711.EncodeSample(g711.ALaw, v))
+	return g711.DecodeSample(law, g711.EncodeSample(law, v))
 }
 
 // assertBurst checks that burst b of stream i sits sample-exactly where the

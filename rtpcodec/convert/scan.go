@@ -91,11 +91,16 @@ func scan(ctx context.Context, src packetSource, reg *rtpcodec.Registry, progres
 			}
 			progress()
 		}
-		if sip.LooksLikeSIP(p.Payload) {
-			pl.sig.Add(p.Src, p.Dst, p.Payload)
+		if p.Proto == pcapio.TCP {
+			// SIP over TCP: messages may span segments (RFC 3261 §18.3).
+			pl.sig.AddTCP(p.Src, p.Dst, p.Seq, p.Payload)
 			continue
 		}
 		if p.Proto != pcapio.UDP {
+			continue
+		}
+		if sip.LooksLikeSIP(p.Payload) {
+			pl.sig.Add(p.Src, p.Dst, p.Payload)
 			continue
 		}
 		f := rtpcodec.Flow{Src: p.Src, Dst: p.Dst}

@@ -8,10 +8,13 @@
 // without tags fall back to the transport addresses.
 //
 // Messages are parsed from single UDP datagrams (fragmented ones arrive
-// reassembled) and from single TCP segments, which may hold several
-// messages or only the start of one: a message cut off by the end of a
-// segment is parsed as far as it goes, and SDP lines that were cut off are
-// missing from it. TCP streams are not reassembled.
+// reassembled; a datagram may omit Content-Length, and its body is then the
+// rest of the datagram) and from TCP streams, where a message may span
+// several segments and a segment hold the end of one message and the start
+// of the next: Reassembler (used by Signalling.AddTCP) follows each
+// direction of each TCP flow by sequence number and frames the messages by
+// their Content-Length, within limits on flows and bytes that a hostile
+// capture cannot exceed.
 //
 //	INVITE sip:bob@example.com SIP/2.0      ← start line: request ...
 //	SIP/2.0 200 OK                          ← ... or status

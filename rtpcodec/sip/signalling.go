@@ -31,6 +31,7 @@ type Signalling struct {
 	order    []string          // Call-IDs in order of their first INVITE
 	media    []MediaDescription
 	messages int
+	tcp      Reassembler
 }
 
 // caller identifies the sender of a call's first INVITE.
@@ -39,8 +40,9 @@ type caller struct {
 	addr netip.AddrPort // its transport source
 }
 
-// Add parses every SIP message in one UDP datagram or TCP segment payload
-// sent from src to dst. It returns the number of messages found (0 when the
+// Add parses every SIP message in one UDP datagram (or in a TCP segment
+// payload taken on its own: AddTCP reassembles TCP streams) sent from src to
+// dst. It returns the number of messages found (0 when the
 // payload is not SIP).
 func (s *Signalling) Add(src, dst netip.AddrPort, payload []byte) int {
 	n := 0
@@ -56,6 +58,26 @@ func (s *Signalling) Add(src, dst netip.AddrPort, payload []byte) int {
 	s.messages += n
 	return n
 }
+
+// AddTCP adds the payload of a TCP segment sent from src to dst with
+// sequence number seq, reassembling the SIP messages of the stream (see
+// Reassembler). It returns the number of messages the segment completed.
+func (s *Signalling) AddTCP(src, dst netip.AddrPort, seq uint32, payload []byte) int {
+	n := 0
+	s.tcp.Segment(src, dst, seq, payload, func(msg []byte) {
+		m, _, err := Parse(msg)
+		if err != nil {
+			return
+		}
+		n++
+		s.add(src, dst, m)
+	})
+	s.messages += n
+	return n
+}
+
+// TCPStats returns what reassembling SIP over TCP dropped.
+func (s *Signalling) TCPStats() ReassemblyStats { return s.tcp.Stats() }
 
 func (s *Signalling) add(src, dst netip.AddrPort, m Message) {
 	if m.CallID == "" {
