@@ -170,16 +170,28 @@ func TestOwnerlessRecorrelation(t *testing.T) {
 	// but an owned recording is not in the scope.
 	res.set(guid(1), recordings.CallInfo{Owner: "dave", Direction: recordings.DirectionIn, CDRRef: "c1"})
 	res.set(guid(2), recordings.CallInfo{Owner: "bob", Direction: recordings.DirectionIn, CDRRef: "c2"})
+	e.ownerlessPass(t, []ownerCase{
+		{"OwnerlessBecomesDaves", ownerless.ID, "dave", recordings.CallCDR},
+		{"OwnedIsNotReadAgain", owned.ID, "alice", recordings.CallCDR},
+	})
+}
+
+// ownerCase is a recording and the owner and call state it must have.
+type ownerCase struct {
+	name, id, owner string
+	state           recordings.CallState
+}
+
+// ownerlessPass runs a ScopeOwnerless pass and checks the cases after it.
+func (e *env) ownerlessPass(t *testing.T, cases []ownerCase) {
+	t.Helper()
 	e.svc.RequestRecorrelation(recordings.ScopeOwnerless)
 	e.waitRecorrelation(t)
-
-	for _, c := range []struct{ name, id, owner string }{
-		{"OwnerlessBecomesDaves", ownerless.ID, "dave"},
-		{"OwnedIsNotReadAgain", owned.ID, "alice"},
-	} {
+	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r, err := e.svc.Get(ctx, admin, c.id)
+			r, err := e.svc.Get(context.Background(), admin, c.id)
 			require.NoError(t, err)
+			assert.Equal(t, c.state, r.CallState)
 			assert.Equal(t, c.owner, r.Owner)
 		})
 	}
@@ -265,18 +277,8 @@ func TestOwnerlessNoCDRTakesTheDevicesUser(t *testing.T) {
 
 	devs.set("carol-phone", "carol")
 	devs.set("alice-phone", "bob")
-	e.svc.RequestRecorrelation(recordings.ScopeOwnerless)
-	e.waitRecorrelation(t)
-
-	for _, c := range []struct{ name, id, owner string }{
-		{"NowTheDevicesUsers", carols.ID, "carol"},
-		{"OwnedKeepsItsOwner", alices.ID, "alice"},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			r, err := e.svc.Get(ctx, admin, c.id)
-			require.NoError(t, err)
-			assert.True(t, r.NoCDR())
-			assert.Equal(t, c.owner, r.Owner)
-		})
-	}
+	e.ownerlessPass(t, []ownerCase{
+		{"NowTheDevicesUsers", carols.ID, "carol", recordings.CallNoCDR},
+		{"OwnedKeepsItsOwner", alices.ID, "alice", recordings.CallNoCDR},
+	})
 }
