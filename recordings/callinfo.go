@@ -161,7 +161,7 @@ func (s *Service) SweepCallInfo(ctx context.Context) (int, error) {
 				return changed, err
 			}
 			s.resolveCallInfo(ctx, r.ID)
-			if err := s.markNoCDR(ctx, r.ID); err != nil {
+			if _, err := s.markNoCDR(ctx, r.ID); err != nil {
 				return changed, err
 			}
 			changed++
@@ -169,7 +169,11 @@ func (s *Service) SweepCallInfo(ctx context.Context) (int, error) {
 	}
 }
 
-func (s *Service) markNoCDR(ctx context.Context, id string) error {
+// markNoCDR makes pending recording id NoCDR, owned by the user whose
+// devices include its registration name, if any. A NoCDR recording without
+// owner takes that user when one is known now (the directory learned the
+// device since). It reports whether the recording changed.
+func (s *Service) markNoCDR(ctx context.Context, id string) (bool, error) {
 	owner := ""
 	var regName string
 	err := s.store.View(ctx, func(tx Tx) error {
@@ -181,30 +185,31 @@ func (s *Service) markNoCDR(ctx context.Context, id string) error {
 		return nil
 	})
 	if ErrorCode(err) == NotFound {
-		return nil
+		return false, nil
 	}
 	if err != nil {
-		return internal(err, "reading a pending recording")
+		return false, internal(err, "reading a pending recording")
 	}
 	if s.devices != nil && regName != "" {
 		u, ok, err := s.devices.UserByDevice(ctx, regName)
 		if err != nil {
-			return internal(err, "looking up the device's user")
+			return false, internal(err, "looking up the device's user")
 		}
 		if ok {
 			owner = u
 		}
 	}
 	var r *Recording
-	updated := false
+	updated, wasPending := false, false
 	err = s.store.Update(ctx, func(tx Tx) error {
 		var err error
 		updated = false
 		if r, err = tx.Recording(id); err != nil {
 			return err
 		}
-		if !r.Pending() {
-			return nil // the CDR came just now
+		wasPending = r.Pending()
+		if !wasPending && !(r.NoCDR() && r.Owner == "" && owner != "") {
+			return nil // the CDR came just now, or nothing is new
 		}
 		oldOwner := r.Owner
 		r.CallState, r.Owner, r.OwnerSet = CallNoCDR, owner, s.clock.Now().UTC()
@@ -212,14 +217,18 @@ func (s *Service) markNoCDR(ctx context.Context, id string) error {
 		return s.putRecordingOwner(tx, r, oldOwner)
 	})
 	if ErrorCode(err) == NotFound {
-		return nil
+		return false, nil
 	}
 	if err != nil {
-		return internal(err, "marking NoCDR")
+		return false, internal(err, "marking NoCDR")
 	}
 	if updated {
-		s.logCall.Info("no CDR within the wait", "recording", id, "fallback_owner", owner)
+		if wasPending {
+			s.logCall.Info("no CDR within the wait", "recording", id, "fallback_owner", owner)
+		} else {
+			s.logCall.Info("the device of a NoCDR recording is a user's now", "recording", id, "fallback_owner", owner)
+		}
 		s.ownerKnown(ctx, r, "", true)
 	}
-	return nil
+	return updated, nil
 }

@@ -8,8 +8,10 @@
 // The package declares the interfaces the Service needs and adapters
 // implement: Store (adapters/sqlite), BlobStore (adapters/fsblob), Converter
 // (adapters/pcapconv, wrapping rtpcodec/convert), Clock and Tracer, and the
-// seams to its neighbours: CallInfoResolver and DeviceDirectory (cdr) and
-// Licenser (licensing; recordings/licensegate wires the licence engine in).
+// seams to its neighbours: CallInfoResolver and DeviceDirectory (cdr;
+// recordings/cdrinfo wires CDR correlation in, recordings/directory is the
+// directory of users) and Licenser (licensing; recordings/licensegate
+// wires the licence engine in).
 // The conformance suites every Store and BlobStore runs are in
 // recordings/recordingstest.
 //
@@ -32,7 +34,10 @@
 //
 // A recording is pending until call information from its CDRs attaches
 // (CallInfoResolver; whichever of the recording and its CDRs comes second
-// attaches). The Service alone decides when the wait ends: Config.CDRWait
+// attaches). The CDR intake tells the Service of stored CDRs through
+// CDRsStored (it is the intake's cdr.Listener), which queues their
+// conferences without blocking or dropping any and correlates them on a
+// goroutine of its own. The Service alone decides when the wait ends: Config.CDRWait
 // after the upload completed, SweepCallInfo turns it NoCDR, owned by the
 // user whose devices include its registration name (DeviceDirectory), if
 // any. A name off the file-name grammar is NoCDR at once. A late CDR still
@@ -40,11 +45,20 @@
 //
 // Correlation is also repeated in the background, one pass at a time in
 // pages of 100 and traced under CallInfo (RecorrelateCallInfo): at Start
-// for the pending and NoCDR recordings, whose CDR may have been stored just
-// before a crash without reaching them; and for every recording when the
+// for the pending, NoCDR and ownerless recordings, whose CDR may have been
+// stored just before a crash without reaching them, or whose owner became
+// known while the service was down; and for every recording when the
 // PBX name changes, since that decides which CDRs count (only that PBX's
 // once a name is set, every PBX's while none is). A recording whose CDRs no
 // longer count loses its call information and is pending or NoCDR again.
+// The recordings without an owner are correlated again when whoever keeps
+// the directory of users asks (RequestRecorrelation with ScopeOwnerless:
+// the server does when its directory learns a user), since a CDR may have
+// named a user unknown when it arrived, or a NoCDR recording's device may
+// now be a user's (who then owns it). Requests made during a pass
+// coalesce into one more pass. This lives here rather than in the
+// directory because it is a pass over the service's recordings, the same
+// one the PBX name and Start ask for.
 //
 // # Visibility
 //

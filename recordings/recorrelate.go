@@ -11,9 +11,16 @@ type CallInfoScope int
 
 // Scopes of RecorrelateCallInfo; a wider one includes the narrower.
 const (
-	// ScopeUnattached: pending and NoCDR recordings, whose CDR may have
-	// been stored without reaching them (a crash between the two).
-	ScopeUnattached CallInfoScope = iota + 1
+	// ScopeOwnerless: recordings without an owner (pending ones, NoCDR
+	// ones whose device is nobody's, and those whose CDRs named no user
+	// the directory knew then): a user who becomes known later (an
+	// AppLogin, a CDR of their user object) may own some.
+	ScopeOwnerless CallInfoScope = iota + 1
+	// ScopeUnattached: the ownerless ones and every pending and NoCDR
+	// recording, whose CDR may have been stored without reaching them (a
+	// crash between the two), or whose owner became known while the
+	// service was down.
+	ScopeUnattached
 	// ScopeAll: every recording of a call, also those with call
 	// information attached (the PBX name changed, so other CDRs count).
 	ScopeAll
@@ -58,8 +65,11 @@ func (r *recorrelator) next() CallInfoScope {
 }
 
 // RequestRecorrelation asks for a background pass of RecorrelateCallInfo
-// over scope and returns at once. Start asks for ScopeUnattached;
-// UpdateSettings for ScopeAll when the PBX name changes.
+// over scope and returns at once; it never blocks, so it may be called
+// from any callback. Requests made while a pass runs coalesce into one
+// more pass of the widest scope asked. Start asks for ScopeUnattached;
+// UpdateSettings for ScopeAll when the PBX name changes; the server for
+// ScopeOwnerless when its directory of users learns a new user.
 func (s *Service) RequestRecorrelation(scope CallInfoScope) { s.recorr.request(scope) }
 
 // WaitRecorrelation blocks until no re-correlation pass is requested or
@@ -105,18 +115,14 @@ func (s *Service) RecorrelateCallInfo(ctx context.Context, scope CallInfoScope) 
 		return 0, nil
 	}
 	s.logCall.Info("re-correlating call info", "scope", scope.String())
-	states := []CallState{CallPending, CallNoCDR}
-	if scope >= ScopeAll {
-		states = []CallState{""}
-	}
 	checked, changed := 0, 0
-	for _, st := range states {
-		var after *Cursor
+	for _, q := range scope.queries() {
+		q.Limit = 100
 		for {
 			var recs []*Recording
 			err := s.store.View(ctx, func(tx Tx) error {
 				var err error
-				recs, err = tx.Recordings(Query{CallState: st, After: after, Limit: 100})
+				recs, err = tx.Recordings(q)
 				return err
 			})
 			if err != nil {
@@ -142,15 +148,31 @@ func (s *Service) RecorrelateCallInfo(ctx context.Context, scope CallInfoScope) 
 				}
 			}
 			last := recs[len(recs)-1]
-			after = &Cursor{Start: last.Start, ID: last.ID}
+			q.After = &Cursor{Start: last.Start, ID: last.ID}
 		}
 	}
 	s.logCall.Info("re-correlated call info", "scope", scope.String(), "checked", checked, "changed", changed)
 	return changed, nil
 }
 
+// queries returns the queries that select the recordings of sc, each once.
+func (sc CallInfoScope) queries() []Query {
+	none := ""
+	switch sc {
+	case ScopeOwnerless:
+		return []Query{{Owner: &none}}
+	case ScopeUnattached:
+		return []Query{{CallState: CallPending}, {CallState: CallNoCDR}, {CallState: CallCDR, Owner: &none}}
+	case ScopeAll:
+		return []Query{{}}
+	}
+	return nil
+}
+
 func (sc CallInfoScope) String() string {
 	switch sc {
+	case ScopeOwnerless:
+		return "ownerless"
 	case ScopeUnattached:
 		return "unattached"
 	case ScopeAll:
@@ -160,7 +182,8 @@ func (sc CallInfoScope) String() string {
 }
 
 // recheckCallInfo correlates r again and applies the result when it
-// differs from what r holds; it reports whether r changed.
+// differs from what r holds; a NoCDR recording without owner takes the
+// user its device names now, if any. It reports whether r changed.
 func (s *Service) recheckCallInfo(ctx context.Context, r *Recording) (bool, error) {
 	info, ok, err := s.resolver.Resolve(ctx, factsOf(r))
 	if err != nil {
@@ -172,6 +195,8 @@ func (s *Service) recheckCallInfo(ctx context.Context, r *Recording) (bool, erro
 		return true, s.AttachCallInfo(ctx, r.ID, info)
 	case !ok && r.CallState == CallCDR:
 		return true, s.detachCallInfo(ctx, r.ID)
+	case !ok && r.NoCDR() && r.Owner == "":
+		return s.markNoCDR(ctx, r.ID) // its device may be a user's now
 	}
 	return false, nil
 }
@@ -218,7 +243,8 @@ func (s *Service) detachCallInfo(ctx context.Context, id string) error {
 	}
 	s.logCall.Info("call info detached: its CDRs no longer count", "recording", id, "previous_owner", oldOwner)
 	if s.clock.Now().Sub(r.UploadCompleted) >= s.cdrWait {
-		return s.markNoCDR(ctx, id) // feeds the licence engine the fallback owner
+		_, err := s.markNoCDR(ctx, id) // feeds the licence engine the fallback owner
+		return err
 	}
 	s.ownerKnown(ctx, r, oldOwner, false)
 	return nil

@@ -3,6 +3,7 @@ package recordings_test
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -143,5 +144,141 @@ func TestPBXNameChangeRecorrelates(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, recordings.CallCDR, r.CallState)
 		}
+	})
+}
+
+// A CDR may name a user the directory does not know yet: the recording
+// attaches without an owner. When the user becomes known (the server asks
+// for ScopeOwnerless), the recording becomes theirs; recordings with an
+// owner are not read again.
+func TestOwnerlessRecorrelation(t *testing.T) {
+	ctx := context.Background()
+	res := &resolver{}
+	e := newEnv(t, func(c *recordings.Config) { c.Resolver = res })
+	guid := func(i int) string { return recordings.ParseFileName(callName(i, "x")).GUID }
+	res.set(guid(1), recordings.CallInfo{Direction: recordings.DirectionIn, CDRRef: "c1"})
+	res.set(guid(2), recordings.CallInfo{Owner: "alice", Direction: recordings.DirectionIn, CDRRef: "c2"})
+	ownerless := e.ingest(t, callName(1, "dave-phone"), pcap(t, 10))
+	owned := e.ingest(t, callName(2, "alice-phone"), pcap(t, 10))
+	e.waitRecorrelation(t)
+	r, err := e.svc.Get(ctx, admin, ownerless.ID)
+	require.NoError(t, err)
+	require.Equal(t, recordings.CallCDR, r.CallState)
+	require.Empty(t, r.Owner)
+
+	// dave becomes known; what the resolver says of call 2 changes too,
+	// but an owned recording is not in the scope.
+	res.set(guid(1), recordings.CallInfo{Owner: "dave", Direction: recordings.DirectionIn, CDRRef: "c1"})
+	res.set(guid(2), recordings.CallInfo{Owner: "bob", Direction: recordings.DirectionIn, CDRRef: "c2"})
+	e.ownerlessPass(t, []ownerCase{
+		{"OwnerlessBecomesDaves", ownerless.ID, "dave", recordings.CallCDR},
+		{"OwnedIsNotReadAgain", owned.ID, "alice", recordings.CallCDR},
+	})
+}
+
+// ownerCase is a recording and the owner and call state it must have.
+type ownerCase struct {
+	name, id, owner string
+	state           recordings.CallState
+}
+
+// ownerlessPass runs a ScopeOwnerless pass and checks the cases after it.
+func (e *env) ownerlessPass(t *testing.T, cases []ownerCase) {
+	t.Helper()
+	e.svc.RequestRecorrelation(recordings.ScopeOwnerless)
+	e.waitRecorrelation(t)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := e.svc.Get(context.Background(), admin, c.id)
+			require.NoError(t, err)
+			assert.Equal(t, c.state, r.CallState)
+			assert.Equal(t, c.owner, r.Owner)
+		})
+	}
+}
+
+// gatedResolver is a resolver whose Resolve, once armed, counts its calls
+// and waits for release each time.
+type gatedResolver struct {
+	resolver
+	armed   atomic.Bool
+	calls   atomic.Int32
+	started chan struct{}
+	release chan struct{}
+}
+
+func (g *gatedResolver) Resolve(ctx context.Context, f recordings.RecordingFacts) (recordings.CallInfo, bool, error) {
+	if g.armed.Load() {
+		g.calls.Add(1)
+		g.started <- struct{}{}
+		<-g.release
+	}
+	return g.resolver.Resolve(ctx, f)
+}
+
+// Requests made while a pass runs coalesce into one more pass, however
+// many users become known meanwhile.
+func TestRecorrelationRequestsCoalesce(t *testing.T) {
+	res := &gatedResolver{started: make(chan struct{}, 10), release: make(chan struct{})}
+	e := newEnv(t, func(c *recordings.Config) { c.Resolver = res })
+	e.ingest(t, callName(1, "dave-phone"), pcap(t, 10)) // pending: without an owner
+	e.waitRecorrelation(t)
+
+	res.armed.Store(true)
+	e.svc.RequestRecorrelation(recordings.ScopeOwnerless)
+	<-res.started
+	for range 5 {
+		e.svc.RequestRecorrelation(recordings.ScopeOwnerless) // during the first pass
+	}
+	close(res.release)
+	e.waitRecorrelation(t)
+	assert.Equal(t, int32(2), res.calls.Load(), "one pass, then one more for the five requests")
+}
+
+// lockedDevices maps registration names to users and may change while the
+// service reads it, as a directory learning devices from CDRs does.
+type lockedDevices struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func (d *lockedDevices) set(reg, user string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.m[reg] = user
+}
+
+func (d *lockedDevices) UserByDevice(_ context.Context, reg string) (string, bool, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	u, ok := d.m[reg]
+	return u, ok, nil
+}
+
+// A NoCDR recording from a device nobody owned becomes the user's when the
+// directory learns the device and asks for the ownerless pass; one owned
+// already keeps its owner.
+func TestOwnerlessNoCDRTakesTheDevicesUser(t *testing.T) {
+	ctx := context.Background()
+	devs := &lockedDevices{m: map[string]string{"alice-phone": "alice"}}
+	e := newEnv(t, func(c *recordings.Config) {
+		c.Resolver = &resolver{}
+		c.Devices = devs
+	})
+	carols := e.ingest(t, callName(1, "carol-phone"), pcap(t, 10))
+	alices := e.ingest(t, callName(2, "alice-phone"), pcap(t, 10))
+	e.clock.Advance(recordings.DefaultCDRWait + time.Second)
+	_, err := e.svc.SweepCallInfo(ctx)
+	require.NoError(t, err)
+	r, err := e.svc.Get(ctx, admin, carols.ID)
+	require.NoError(t, err)
+	require.True(t, r.NoCDR())
+	require.Empty(t, r.Owner, "nobody's device yet")
+
+	devs.set("carol-phone", "carol")
+	devs.set("alice-phone", "bob")
+	e.ownerlessPass(t, []ownerCase{
+		{"NowTheDevicesUsers", carols.ID, "carol", recordings.CallNoCDR},
+		{"OwnedKeepsItsOwner", alices.ID, "alice", recordings.CallNoCDR},
 	})
 }

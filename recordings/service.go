@@ -99,7 +99,9 @@ type Service struct {
 	nameMu  sync.Mutex // serialises the start of uploads, so one name gets one recording
 	queue   *jobQueue
 	recorr  recorrelator
-	licMu   sync.Mutex // orders calls of the licence engine with the storing of their decisions (UpdateLicensing)
+	// arrivals are the conferences whose CDRs arrived (CDRsStored).
+	arrivals *arrivalQueue
+	licMu    sync.Mutex // orders calls of the licence engine with the storing of their decisions (UpdateLicensing)
 
 	runMu  sync.Mutex
 	cancel context.CancelFunc
@@ -121,7 +123,7 @@ func New(cfg Config) (*Service, error) {
 		resolver: cfg.Resolver, devices: cfg.Devices, lic: cfg.Licenser,
 		workers: cfg.Workers, maxUpload: cfg.MaxUploadSize, cdrWait: cfg.CDRWait,
 		retentionInterval: cfg.RetentionInterval, callInfoInterval: cfg.CallInfoInterval,
-		queue: newJobQueue(),
+		queue: newJobQueue(), arrivals: newArrivalQueue(),
 	}
 	s.recorr.wake = make(chan struct{}, 1)
 	if s.clock == nil {
@@ -167,8 +169,8 @@ func New(cfg Config) (*Service, error) {
 // Start applies the persisted trace levels, recovers the uploads a crash
 // interrupted (kept as partial recordings), queues every unfinished
 // conversion job, starts the worker pool and the periodic sweeps, and
-// correlates the pending and NoCDR recordings with the stored CDRs again in
-// the background (WaitRecorrelation). The
+// correlates the pending, NoCDR and ownerless recordings with the stored
+// CDRs again in the background (ScopeUnattached; WaitRecorrelation). The
 // goroutines run until Close.
 func (s *Service) Start(ctx context.Context) error {
 	s.runMu.Lock()
@@ -212,11 +214,13 @@ func (s *Service) Start(ctx context.Context) error {
 	// its recording unattached: correlate those again, in the background.
 	s.wg.Go(func() { s.recorrelateLoop(runCtx) })
 	s.RequestRecorrelation(ScopeUnattached)
+	s.wg.Go(s.forwardArrivals)
 	return nil
 }
 
 // Close stops the workers and sweeps and waits for them. A conversion in
 // progress is abandoned; its job stays queued and resumes at the next Start.
+// The conferences CDRsStored queued are correlated first.
 func (s *Service) Close() error {
 	s.runMu.Lock()
 	cancel := s.cancel
@@ -226,6 +230,7 @@ func (s *Service) Close() error {
 	}
 	cancel()
 	s.queue.close()
+	s.arrivals.close()
 	s.wg.Wait()
 	return nil
 }

@@ -3,12 +3,15 @@
 // directory:
 //
 //	{"users":[{"name":"carol","display_name":"Carol C","groups":["recordings"],
-//	           "cdr":{"utc":1767348000,"arrival":3}}]}
+//	           "cdr":{"utc":1767348000,"arrival":3},
+//	           "devices":[{"name":"carol-phone","cdr":{"utc":1767348000,"arrival":3}}]}]}
 //
-// groups and cdr are there for users a CDR named (the memberships of their
-// latest CDR and its order); a file of users known from AppLogin only, as
-// earlier versions wrote it ({"users":[{"name","display_name"}]}), reads
-// as such. The file is replaced atomically (temporary file, fsync, rename)
+// groups, cdr and devices are there for users a CDR named (the memberships
+// of their latest CDR and its order; the devices their CDRs named, each
+// with the order of the latest CDR naming it); files of earlier versions,
+// without devices ({"users":[{"name","display_name","groups","cdr"}]}) or
+// of users known from AppLogin only ({"users":[{"name","display_name"}]}),
+// read as such. The file is replaced atomically (temporary file, fsync, rename)
 // and readable by its owner only.
 package pbxusersfile
 
@@ -45,6 +48,12 @@ type user struct {
 	DisplayName string   `json:"display_name,omitempty"`
 	Groups      []string `json:"groups,omitempty"`
 	CDR         *stamp   `json:"cdr,omitempty"`
+	Devices     []device `json:"devices,omitempty"`
+}
+
+type device struct {
+	Name string `json:"name"`
+	CDR  stamp  `json:"cdr"`
 }
 
 type stamp struct {
@@ -79,6 +88,9 @@ func (f *File) Load() ([]directory.Learned, error) {
 		if u.CDR != nil {
 			l.CDR = directory.Stamp{UTC: u.CDR.UTC, Arrival: u.CDR.Arrival}
 		}
+		for _, d := range u.Devices {
+			l.Devices = append(l.Devices, directory.Device{Name: d.Name, CDR: directory.Stamp{UTC: d.CDR.UTC, Arrival: d.CDR.Arrival}})
+		}
 		out = append(out, l)
 	}
 	return out, nil
@@ -91,6 +103,9 @@ func (f *File) Save(users []directory.Learned) error {
 		u := user{Name: l.Name, DisplayName: l.DisplayName, Groups: l.Groups}
 		if !l.CDR.IsZero() {
 			u.CDR = &stamp{UTC: l.CDR.UTC, Arrival: l.CDR.Arrival}
+		}
+		for _, d := range l.Devices {
+			u.Devices = append(u.Devices, device{Name: d.Name, CDR: stamp{UTC: d.CDR.UTC, Arrival: d.CDR.Arrival}})
 		}
 		doc.Users = append(doc.Users, u)
 	}

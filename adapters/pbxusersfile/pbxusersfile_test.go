@@ -20,14 +20,21 @@ func TestStore(t *testing.T) {
 	})
 }
 
-// TestEarlierFormat: the file of users known from AppLogin only, as the
-// server wrote it before CDRs taught it users, reads as such.
+// TestEarlierFormat: the files earlier versions wrote read as such: users
+// known from AppLogin only (before CDRs taught users), users with groups
+// but no devices (before CDRs taught devices).
 func TestEarlierFormat(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "pbx-users.json")
 	require.NoError(t, os.WriteFile(path, []byte(`{"users":[{"name":"dave","display_name":"Dave D"},{"name":"erin"}]}`), 0o600))
 	users, err := pbxusersfile.New(path).Load()
 	require.NoError(t, err)
 	assert.Equal(t, []directory.Learned{{Name: "dave", DisplayName: "Dave D"}, {Name: "erin"}}, users)
+
+	// Written before CDRs taught devices: users with groups, no devices.
+	require.NoError(t, os.WriteFile(path, []byte(`{"users":[{"name":"carol","groups":["recordings"],"cdr":{"utc":1767348000,"arrival":3}}]}`), 0o600))
+	users, err = pbxusersfile.New(path).Load()
+	require.NoError(t, err)
+	assert.Equal(t, []directory.Learned{{Name: "carol", Groups: []string{"recordings"}, CDR: directory.Stamp{UTC: 1767348000, Arrival: 3}}}, users)
 }
 
 func TestSavedPrivately(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -181,26 +180,4 @@ func TestCallInfoThroughTheServer(t *testing.T) {
 		assert.Equal(t, "attached", cdrInfo["state"])
 		assert.EqualValues(t, 62*time.Second, cdrInfo["talk_time_ns"])
 	})
-}
-
-// TestArrivalsNeverDrop: notifications queue without bound or blocking, a
-// conference waiting already is queued once, and close lets the consumer
-// drain what is left before it stops.
-func TestArrivalsNeverDrop(t *testing.T) {
-	a := newArrivals()
-	for i := range 10000 {
-		a.CDRsStored(context.Background(), []string{fmt.Sprintf("%032x", i), "same"})
-	}
-	confs, ok := a.take()
-	require.True(t, ok)
-	assert.Len(t, confs, 10001, "nothing dropped, the repeated conference once")
-	assert.Equal(t, "same", confs[1])
-
-	a.CDRsStored(context.Background(), []string{"last"})
-	a.close()
-	confs, ok = a.take()
-	require.True(t, ok)
-	assert.Equal(t, []string{"last"}, confs, "drained after close")
-	_, ok = a.take()
-	assert.False(t, ok)
 }

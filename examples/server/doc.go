@@ -38,7 +38,9 @@
 // once, removed users lose their licence and sessions. Users the PBX told
 // of without an entry in the users file (vouched for in an AppLogin, or
 // named as the user object of a CDR, with the group memberships of their
-// latest CDR: see package recordings/directory) are remembered in
+// latest CDR and the devices their CDRs named, so that a recording from
+// such a device whose CDR never comes is theirs: see package
+// recordings/directory) are remembered in
 // <data>/pbx-users.json, sessions in <data>/sessions.json (token hashes
 // only), so a restart keeps both.
 //

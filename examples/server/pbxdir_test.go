@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -70,6 +71,9 @@ func TestCDRsTellUsersAndGroups(t *testing.T) {
 	id := rec["id"].(string)
 	// The service stores the owner, then tells the licence engine.
 	waitFor(t, "carol's licence", 10*time.Second, func() bool { return slices.Equal(holders(t, admin), []string{"carol"}) })
+	// The engine claims, then the service stores the decision: the
+	// recording opens a moment after the licence view shows the holder.
+	waitFor(t, "carol's recording, opened", 10*time.Second, func() bool { return accessible(t, admin, id) })
 	listed := admin.json(http.MethodGet, "/api/v1/recordings?owner=carol", nil, http.StatusOK)["recordings"].([]any)
 	require.Len(t, listed, 1)
 	rec = listed[0].(map[string]any)
@@ -117,4 +121,62 @@ func TestCDRsTellUsersAndGroups(t *testing.T) {
 	require.Equal(t, http.StatusOK, postCDR(t, ts, userCDR("0b0b0c0d0e0f00010203040506070809", "carol", "Carol C", "carol-phone", utc+7200, member)))
 	assert.Equal(t, []string{"carol"}, holders(t, admin))
 	assert.True(t, accessible(t, admin, id))
+}
+
+// TestCDRTeachesDevices, end to end: carol is not in the users file; a CDR
+// of her user object names her phone carol-phone. Later a recording from
+// carol-phone whose CDR never comes is carol's NoCDR recording (the NoCDR
+// fallback finds her by the registration name), and hers to open. The
+// other way round, erin's NoCDR recording from erin-phone, nobody's at
+// first, becomes hers when a CDR of another call names her phone.
+func TestCDRTeachesDevices(t *testing.T) {
+	dir := t.TempDir()
+	ts := startServer(t, dir, "-users", writeUsers(t, dir), "-webdav-user", testWebDAVUser, "-webdav-password", testWebDAVPass,
+		"-cdr-user", testCDRUser, "-cdr-password", testCDRPass, "-licenses", "1", "-app-password", testAppPass, "-cdr-wait", "1ms")
+	admin := newClient(t, ts.URL())
+	admin.login("admin", "admin-pw")
+	require.Equal(t, http.StatusOK, postCDR(t, ts, userCDR(testConf, "carol", "Carol C", "carol-phone", 1767348000)))
+
+	const noCDRConf = "2b2b0c0d0e0f00010203040506070809"
+	uploadPCAP(t, ts, noCDRConf, "carol-phone", 2)
+	var rec map[string]any
+	waitFor(t, "the recording, NoCDR", 60*time.Second, func() bool {
+		if _, err := ts.svc.SweepCallInfo(context.Background()); err != nil {
+			return false
+		}
+		recs := admin.json(http.MethodGet, "/api/v1/recordings", nil, http.StatusOK)["recordings"].([]any)
+		if len(recs) != 1 {
+			return false
+		}
+		rec = recs[0].(map[string]any)
+		return rec["status"] == "ready" && rec["no_cdr"] == true
+	})
+	assert.Equal(t, "carol", rec["owner"], "the user whose CDR named the device")
+	assert.Equal(t, "Carol C", rec["owner_display"])
+
+	carol := sessionFor(t, ts, appLogin(t, ts, userApp, "carol", "Carol C"))
+	waitFor(t, "carol's recording", 10*time.Second, func() bool {
+		recs := carol.json(http.MethodGet, "/api/v1/recordings", nil, http.StatusOK)["recordings"].([]any)
+		return len(recs) == 1 && recs[0].(map[string]any)["id"] == rec["id"]
+	})
+
+	uploadPCAP(t, ts, "3c3c0c0d0e0f00010203040506070809", "erin-phone", 3)
+	waitFor(t, "erin's recording, NoCDR and nobody's", 60*time.Second, func() bool {
+		if _, err := ts.svc.SweepCallInfo(context.Background()); err != nil {
+			return false
+		}
+		recs := admin.json(http.MethodGet, "/api/v1/recordings", nil, http.StatusOK)["recordings"].([]any)
+		for _, r := range recs {
+			if r := r.(map[string]any); r["no_cdr"] == true && r["status"] == "ready" && r["owner"] == "" {
+				rec = r
+				return true
+			}
+		}
+		return false
+	})
+	require.Equal(t, "", rec["owner"])
+	require.Equal(t, http.StatusOK, postCDR(t, ts, userCDR("4d4d0c0d0e0f00010203040506070809", "erin", "Erin E", "erin-phone", 1767349000)))
+	waitFor(t, "erin's recording, hers", 30*time.Second, func() bool {
+		return admin.json(http.MethodGet, "/api/v1/recordings/"+rec["id"].(string), nil, http.StatusOK)["owner"] == "erin"
+	})
 }

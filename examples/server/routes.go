@@ -101,7 +101,7 @@ func (m *Main) routes() (http.Handler, error) {
 			return httpapi.Identity{Name: u.Name, DisplayName: u.DisplayName, Role: recordings.Role(u.Role)}, true, nil
 		},
 		DisplayName: m.dir.DisplayName,
-		CallRecords: m.callRecords,
+		CallRecords: m.callInfo.Detail,
 		License:     func(context.Context) (any, error) { return m.gate.Status(m.now(), 100) },
 		PBXNameMissing: func(ctx context.Context) (bool, error) {
 			s, err := m.svc.Settings(ctx, recordings.SystemActor())

@@ -27,6 +27,7 @@ import (
 	"github.com/f0fce437/callrec/cdr"
 	"github.com/f0fce437/callrec/internal/atomicfile"
 	"github.com/f0fce437/callrec/recordings"
+	"github.com/f0fce437/callrec/recordings/cdrinfo"
 	"github.com/f0fce437/callrec/recordings/directory"
 	"github.com/f0fce437/callrec/recordings/licensegate"
 )
@@ -54,20 +55,17 @@ type Main struct {
 	users   atomic.Pointer[usersfile.Users] // for passwords and roles
 	dir     *directory.Directory            // who is on the PBX
 	usersMu sync.Mutex                      // serialises reloads of the users file
-	// correlation re-correlates recordings without owner when a user
-	// first known from AppLogin or a CDR may own some.
-	correlation correlation
 
 	db          *sqlite.DB
 	svc         *recordings.Service
 	gate        *licensegate.Gate
+	callInfo    *cdrinfo.Resolver
 	cdrs        *cdr.Service
 	sessions    *httpapi.Sessions
 	sessionFile *sessionFile
 	limiter     *auth.Limiter
 	metrics     *metrics
 	digest      *digestFile
-	arrivals    *arrivals // conferences whose CDRs arrived, for CallInfoArrived
 
 	storing inflight // uploads and CDR intakes being handled
 	srv     *http.Server
@@ -204,10 +202,6 @@ func (m *Main) Close() error {
 	if m.bgStop != nil {
 		m.bgStop()
 	}
-	if m.arrivals != nil {
-		m.arrivals.close()
-		m.arrivals = nil
-	}
 	m.wg.Wait()
 	if m.sessions != nil {
 		errs = append(errs, m.sessionFile.save(m.sessions))
@@ -238,11 +232,10 @@ func (m *Main) open(ctx context.Context) error {
 	m.dir = directory.New(directory.Config{
 		Store:     pbxusersfile.New(filepath.Join(c.Data, "pbx-users.json")),
 		Licensing: engineUsers{m: m},
-		PBXName: func(ctx context.Context) (string, error) {
-			s, err := m.svc.Settings(ctx, recordings.SystemActor())
-			return s.PBXName, err
-		},
-		Added:  func([]string) { m.correlation.request(m.background, m.correlateOwnerless) },
+		PBXName:   m.pbxName,
+		// A user first known from AppLogin or a CDR may own recordings
+		// whose CDRs named them before.
+		Added:  func([]string) { m.svc.RequestRecorrelation(recordings.ScopeOwnerless) },
 		Logger: m.tracing.Logger(recordings.TraceCallInfo),
 	})
 	if err := m.dir.Load(); err != nil {
@@ -292,13 +285,13 @@ func (m *Main) open(ctx context.Context) error {
 		return err
 	}
 
-	m.arrivals = newArrivals()
-	m.cdrs = cdr.NewService(m.db.CDRs(), cdr.Options{
-		Logger:   m.tracing.Logger(recordings.TraceCallInfo),
-		Listener: m.arrivals,
-		Observer: m.dir, // learns users before their recordings are correlated
-	})
 	m.gate = licensegate.New()
+	m.callInfo = cdrinfo.New(cdrinfo.Config{
+		CDRs:      m.db.CDRs(),
+		Directory: m.dir,
+		PBXName:   m.pbxName,
+		Logger:    m.tracing.Logger(recordings.TraceCallInfo),
+	})
 	m.svc, err = recordings.New(recordings.Config{
 		Store:  m.db,
 		Blobs:  blobs,
@@ -309,7 +302,7 @@ func (m *Main) open(ctx context.Context) error {
 		},
 		MaxUploadSize: c.MaxUpload,
 		CDRWait:       c.CDRWait,
-		Resolver:      &callInfoResolver{m: m},
+		Resolver:      m.callInfo,
 		Devices:       m.dir.Devices(),
 		Licenser:      m.gate,
 		// Group mode deletions fall due to the second; sweeping every
@@ -319,18 +312,27 @@ func (m *Main) open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	m.cdrs = cdr.NewService(m.db.CDRs(), cdr.Options{
+		Logger:   m.tracing.Logger(recordings.TraceCallInfo),
+		Listener: m.svc, // correlates the recordings of the calls in the background
+		Observer: m.dir, // learns users before their recordings are correlated
+	})
 	if err := m.seedSettings(ctx); err != nil {
 		return err
 	}
 	if err := m.svc.Start(ctx); err != nil {
 		return err
 	}
-	m.wg.Add(1)
-	go m.forwardArrivals(m.arrivals)
 	if err := m.dir.Sync(ctx); err != nil {
 		return err
 	}
 	return m.refreshDigest(ctx)
+}
+
+// pbxName returns the PBX name of the settings.
+func (m *Main) pbxName(ctx context.Context) (string, error) {
+	s, err := m.svc.Settings(ctx, recordings.SystemActor())
+	return s.PBXName, err
 }
 
 // background runs fn in a goroutine that Close ends (through fn's

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"slices"
-	"sync"
 	"time"
 
 	"github.com/f0fce437/callrec/adapters/usersfile"
@@ -66,63 +64,4 @@ func (u engineUsers) UpdateUsers(ctx context.Context, fn func(*licensing.Engine)
 	return u.m.svc.UpdateLicensing(ctx, func(now time.Time) (recordings.LicenseDecisions, error) {
 		return u.m.gate.Do(now, fn)
 	})
-}
-
-// correlation runs a pass (correlateOwnerless) in the background, one at a
-// time: requests during a pass make one more pass after it, however many
-// users log in for the first time meanwhile.
-type correlation struct {
-	mu             sync.Mutex
-	running, again bool
-}
-
-func (c *correlation) request(background func(func(context.Context)), pass func(context.Context)) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.running {
-		c.again = true
-		return
-	}
-	c.running = true
-	background(func(ctx context.Context) {
-		for {
-			pass(ctx)
-			c.mu.Lock()
-			if !c.again || ctx.Err() != nil {
-				c.running, c.again = false, false
-				c.mu.Unlock()
-				return
-			}
-			c.again = false
-			c.mu.Unlock()
-		}
-	})
-}
-
-// correlateOwnerless correlates again every recording without an owner
-// whose file name names its call: a CDR may name a user the server did not
-// know when it arrived.
-func (m *Main) correlateOwnerless(ctx context.Context) {
-	none := ""
-	for cursor := ""; ; {
-		page, err := m.svc.List(ctx, recordings.SystemActor(), recordings.Filter{Owner: &none, Cursor: cursor, Limit: recordings.MaxPageSize})
-		if err != nil {
-			if ctx.Err() == nil {
-				m.tracing.Logger(recordings.TraceCallInfo).Error("listing recordings without owner", "err", err)
-			}
-			return
-		}
-		var confs []string
-		for _, r := range page.Recordings {
-			if r.Name.Valid && r.Name.GUID != "" && !slices.Contains(confs, r.Name.GUID) {
-				confs = append(confs, r.Name.GUID)
-			}
-		}
-		if err := m.svc.CallInfoArrived(ctx, confs...); err != nil {
-			m.tracing.Logger(recordings.TraceCallInfo).Error("correlating recordings without owner", "err", err)
-		}
-		if cursor = page.Next; cursor == "" {
-			return
-		}
-	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"slices"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -136,29 +135,4 @@ func TestAppLoginUserOwnsRecordings(t *testing.T) {
 	ts.ReloadUsers(context.Background())
 	assert.Empty(t, holders(t, admin), "removed from the users file: gone, though he once logged in through the PBX")
 	assert.False(t, accessible(t, admin, id))
-}
-
-// TestCorrelationCoalesces: requests during a pass make one more pass, not
-// one each.
-func TestCorrelationCoalesces(t *testing.T) {
-	var c correlation
-	started, release := make(chan struct{}, 10), make(chan struct{})
-	var passes atomic.Int32
-	pass := func(context.Context) {
-		passes.Add(1)
-		started <- struct{}{}
-		<-release
-	}
-	done := make(chan struct{})
-	background := func(fn func(context.Context)) {
-		go func() { fn(context.Background()); close(done) }()
-	}
-	c.request(background, pass)
-	<-started
-	for range 5 {
-		c.request(background, pass) // during the first pass
-	}
-	close(release)
-	<-done
-	assert.Equal(t, int32(2), passes.Load())
 }

@@ -22,6 +22,7 @@ import (
 const (
 	MaxNameLen = 256     // bytes of a user, group or display name
 	MaxGroups  = 256     // groups counted for one user
+	MaxDevices = 16      // devices kept for one learned user: those of their latest CDRs
 	MaxLearned = 100_000 // users learned from AppLogin and CDRs: far more than a PBX has
 )
 
@@ -46,6 +47,19 @@ type Learned struct {
 	// a user no CDR named.
 	Groups []string
 	// CDR orders the CDR Groups come from; zero when no CDR named the user.
+	CDR Stamp
+	// Devices are the devices the user's CDRs named (their device
+	// attribute), sorted by name, at most MaxDevices; none for a user no
+	// CDR named.
+	Devices []Device
+}
+
+// Device is a device (registration name or hardware id) a learned user's
+// CDR named.
+type Device struct {
+	Name string
+	// CDR orders the latest CDR that named the device: a device belongs
+	// to the user of the latest CDR naming it.
 	CDR Stamp
 }
 
@@ -93,8 +107,9 @@ type Config struct {
 	// set, CDRs of another PBX teach nothing. Default: CDRs of any PBX.
 	PBXName func(ctx context.Context) (string, error)
 	// Added is called after users became known for the first time (and
-	// reached the licence engine), without locks held: recordings whose
-	// CDRs named them before may be theirs. It must not block for long.
+	// reached the licence engine), or a CDR made a device theirs, without
+	// locks held: recordings whose CDRs named them before, or NoCDR ones
+	// from the device, may be theirs. It must not block for long.
 	Added func(names []string)
 	// Logger receives what the directory learns and what it refuses;
 	// default: discard.
@@ -117,12 +132,13 @@ type Directory struct {
 	dirty  bool // learned changed since the last successful Save
 	stale  bool // only a user's latest CDR changed since then: saved with the next Save
 
-	mu       sync.RWMutex       // guards what follows; taken inside change
-	file     map[string]User    // lower-case name → user of the users file
-	devices  map[string]User    // lower-case device → user of the users file
-	learned  map[string]Learned // lower-case name → learned user
-	arrivals uint64             // the last Stamp.Arrival given
-	scratch  []string           // group names of the CDR being learned
+	mu             sync.RWMutex       // guards what follows; taken inside change
+	file           map[string]User    // lower-case name → user of the users file
+	devices        map[string]User    // lower-case device → user of the users file
+	learned        map[string]Learned // lower-case name → learned user
+	learnedDevices map[string]string  // lower-case device → lower-case name of the learned user it belongs to
+	arrivals       uint64             // the last Stamp.Arrival given
+	scratch        []string           // group names of the CDR being learned
 }
 
 var _ cdr.Directory = (*Directory)(nil)
@@ -133,6 +149,7 @@ func New(c Config) *Directory {
 	d := &Directory{
 		store: c.Store, lic: c.Licensing, pbxName: c.PBXName, added: c.Added, log: c.Logger,
 		file: map[string]User{}, devices: map[string]User{}, learned: map[string]Learned{},
+		learnedDevices: map[string]string{},
 	}
 	if d.log == nil {
 		d.log = slog.New(slog.DiscardHandler)
@@ -166,8 +183,76 @@ func (d *Directory) Load() error {
 		u.Groups = countedGroups(u.Groups)
 		d.learned[key] = u
 		d.arrivals = max(d.arrivals, u.CDR.Arrival)
+		for _, dv := range u.Devices {
+			d.arrivals = max(d.arrivals, dv.CDR.Arrival)
+		}
 	}
+	d.indexDevicesLocked()
 	return nil
+}
+
+// indexDevicesLocked makes the learned users' devices consistent and
+// indexes them: a device the users file lists is the file's, one named by
+// several learned users belongs to the one whose CDR naming it is the
+// latest, a name that is not acceptable is dropped, and a user keeps at
+// most MaxDevices (the latest). It reports whether a user changed.
+func (d *Directory) indexDevicesLocked() bool {
+	type claim struct {
+		user  string
+		stamp Stamp
+	}
+	best := map[string]claim{}
+	for key, u := range d.learned {
+		for _, dv := range u.Devices {
+			dk := strings.ToLower(dv.Name)
+			if _, inFile := d.devices[dk]; inFile || !validName(dv.Name) {
+				continue
+			}
+			b, ok := best[dk]
+			if !ok || cmp.Or(dv.CDR.Compare(b.stamp), strings.Compare(b.user, key)) > 0 {
+				best[dk] = claim{key, dv.CDR}
+			}
+		}
+	}
+	clear(d.learnedDevices)
+	changed := false
+	for key, u := range d.learned {
+		if len(u.Devices) == 0 {
+			continue
+		}
+		var kept []Device
+		for _, dv := range u.Devices {
+			dk := strings.ToLower(dv.Name)
+			if b, ok := best[dk]; ok && b.user == key && d.learnedDevices[dk] == "" {
+				kept = append(kept, dv)
+				d.learnedDevices[dk] = key
+			}
+		}
+		kept = d.boundDevicesLocked(kept)
+		if !slices.Equal(kept, u.Devices) {
+			u.Devices = kept
+			d.learned[key] = u
+			changed = true
+		}
+	}
+	return changed
+}
+
+// boundDevicesLocked sorts devs by name and drops the oldest beyond
+// MaxDevices from devs and the index.
+func (d *Directory) boundDevicesLocked(devs []Device) []Device {
+	for len(devs) > MaxDevices {
+		oldest := 0
+		for i, dv := range devs {
+			if dv.CDR.Compare(devs[oldest].CDR) < 0 {
+				oldest = i
+			}
+		}
+		delete(d.learnedDevices, strings.ToLower(devs[oldest].Name))
+		devs = slices.Delete(devs, oldest, oldest+1)
+	}
+	slices.SortFunc(devs, func(a, b Device) int { return strings.Compare(a.Name, b.Name) })
+	return devs
 }
 
 // SetFileUsers makes users the users of the users file (validated by its
@@ -196,7 +281,7 @@ func (d *Directory) SetFileUsers(users []User) {
 		}
 	}
 	d.file, d.devices = file, devices
-	d.dirty = d.dirty || forgot
+	d.dirty = d.indexDevicesLocked() || d.dirty || forgot
 	d.mu.Unlock()
 	if err := d.saveLocked(); err != nil {
 		d.log.Error("saving the users learned from the PBX after the users file took some over", "err", err)
@@ -302,8 +387,8 @@ func (d *Directory) saveLocked() error {
 }
 
 // Lookup returns the user called name (without regard to case): the users
-// file's, else a learned one (with the groups of their latest CDR and no
-// devices).
+// file's, else a learned one (with the groups of their latest CDR and the
+// devices their CDRs named).
 func (d *Directory) Lookup(name string) (User, bool) {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
@@ -312,9 +397,17 @@ func (d *Directory) Lookup(name string) (User, bool) {
 		return User{Name: u.Name, DisplayName: u.DisplayName, Groups: slices.Clone(u.Groups), Devices: slices.Clone(u.Devices)}, true
 	}
 	if u, ok := d.learned[key]; ok {
-		return User{Name: u.Name, DisplayName: u.DisplayName, Groups: slices.Clone(u.Groups)}, true
+		return User{Name: u.Name, DisplayName: u.DisplayName, Groups: slices.Clone(u.Groups), Devices: deviceNames(u.Devices)}, true
 	}
 	return User{}, false
+}
+
+func deviceNames(devs []Device) []string {
+	var out []string
+	for _, dv := range devs {
+		out = append(out, dv.Name)
+	}
+	return out
 }
 
 // UserByName implements cdr.Directory.
@@ -324,12 +417,19 @@ func (d *Directory) UserByName(name string) (cdr.DirectoryUser, bool) {
 }
 
 // UserByDevice implements cdr.Directory: the users file's user whose
-// devices include device (learned users have no devices).
+// devices include device, else the learned user whose CDR named it last.
 func (d *Directory) UserByDevice(device string) (cdr.DirectoryUser, bool) {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
-	u, ok := d.devices[strings.ToLower(device)]
-	return cdr.DirectoryUser{Name: u.Name, DisplayName: u.DisplayName, Devices: slices.Clone(u.Devices)}, ok
+	dk := strings.ToLower(device)
+	if u, ok := d.devices[dk]; ok {
+		return cdr.DirectoryUser{Name: u.Name, DisplayName: u.DisplayName, Devices: slices.Clone(u.Devices)}, true
+	}
+	if key, ok := d.learnedDevices[dk]; ok {
+		u := d.learned[key]
+		return cdr.DirectoryUser{Name: u.Name, DisplayName: u.DisplayName, Devices: deviceNames(u.Devices)}, true
+	}
+	return cdr.DirectoryUser{}, false
 }
 
 // DisplayName returns the name to show for user name: the users file's

@@ -86,7 +86,7 @@ func TestCDRTeachesUser(t *testing.T) {
 
 	u, ok := d.UserByName("CAROL")
 	require.True(t, ok)
-	assert.Equal(t, cdr.DirectoryUser{Name: "carol", DisplayName: "Carol C"}, u)
+	assert.Equal(t, cdr.DirectoryUser{Name: "carol", DisplayName: "Carol C", Devices: []string{"carol-phone"}}, u)
 	assert.Equal(t, "Carol C", d.DisplayName("carol"))
 	assert.Equal(t, []string{"recordings", "sales"}, groupsOf(t, d, "carol"))
 	assert.Equal(t, []string{"carol"}, added, "a new user is announced")
@@ -284,8 +284,8 @@ func TestAppLoginAndCDRAreOneUser(t *testing.T) {
 
 	u, ok := d.Lookup("carol")
 	require.True(t, ok)
-	assert.Equal(t, directory.User{Name: "Carol", DisplayName: "Carol from myApps", Groups: []string{"recordings"}}, u)
-	assert.Equal(t, []string{"Carol"}, added)
+	assert.Equal(t, directory.User{Name: "Carol", DisplayName: "Carol from myApps", Groups: []string{"recordings"}, Devices: []string{"carol-phone"}}, u)
+	assert.Equal(t, []string{"Carol", "Carol"}, added, "new at the AppLogin; with a new device at the CDR")
 	snap := eng.snapshot()
 	assert.Equal(t, []string{"Carol"}, snap.Users)
 	assert.Equal(t, map[string][]string{"recordings": {"Carol"}}, snap.Members)

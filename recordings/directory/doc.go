@@ -7,18 +7,22 @@
 //   - innovaphone AppLogin (Remember): the PBX vouches for a user of that
 //     name, who has no groups (an AppLogin says nothing about them);
 //   - the PBX's CDRs (CDRsAdded, a cdr.Observer): a CDR of a user object
-//     says that user is on the PBX, and its <grp> children are the user's
-//     group memberships at the time of the call.
+//     says that user is on the PBX, its <grp> children are the user's
+//     group memberships at the time of the call, and its device attribute
+//     is one of the user's devices.
 //
 // A user the file lists is the file's alone: what AppLogin and CDRs said
 // about them is dropped when the file takes them over, and a CDR naming
-// them teaches nothing. A user seen both through AppLogin and in CDRs is one
+// them teaches nothing; a device the file lists is its user's whatever
+// CDRs say. A user seen both through AppLogin and in CDRs is one
 // user (names compare without regard to case; the spelling first seen
 // stays). What the PBX told is persisted through a Store (adapters/pbxusersfile
 // keeps it in a JSON file), so a restart changes nothing.
 //
 // The directory is where correlation looks users up (it is a cdr.Directory,
-// and Devices is the recordings.DeviceDirectory of the NoCDR fallback), and
+// and Devices is the recordings.DeviceDirectory of the NoCDR fallback: a
+// recording whose CDR never came is owned by the user of its registration
+// name, a device of the users file or one a user's CDR named), and
 // it keeps the licence engine's users and memberships equal to its own
 // (through Licensing, which the server wires to licensegate.Gate.Do inside
 // recordings.Service.UpdateLicensing): a change is sent as the difference it
@@ -55,14 +59,26 @@
 //   - Memberships follow the user's latest CDR: the one with the latest utc
 //     (the start of its call), then the one that arrived last. A CDR older
 //     than the latest, arriving late, changes nothing.
+//   - The device attribute of a user CDR names the phone the user called
+//     with: innovaphone documents it as the hw id, which is the
+//     registration name of a phone (the hw of the user object's devices
+//     in PbxTableUsers), so it is what the reg-name of a recording's file
+//     name carries [inferred: that the two are equal is not documented,
+//     only that both name the device]. A device belongs to the user of
+//     the latest CDR naming it (by utc, then arrival, as for groups): a
+//     phone handed to another user follows their newer CDR, and an older
+//     CDR arriving late does not take it back. A learned user keeps the
+//     devices of their latest MaxDevices CDRs. A user CDR teaches devices
+//     only when it is not older than the user's latest, as for groups.
 //   - Once the settings name the PBX, CDRs of another PBX teach nothing, as
 //     they are not used for ownership either.
 //
-// Every name in a CDR is hostile: user and group names must be valid UTF-8
-// of at most MaxNameLen bytes without control characters or surrounding
-// space (others are ignored), a display name that is not is dropped, a user
-// counts at most MaxGroups groups, and the directory learns at most
-// MaxLearned users.
+// Every name in a CDR is hostile: user, group and device names must be
+// valid UTF-8 of at most MaxNameLen bytes without control characters or
+// surrounding space (others are ignored), a display name that is not is
+// dropped, a user counts at most MaxGroups groups and MaxDevices devices,
+// and the directory learns at most MaxLearned users and MaxLearned
+// devices.
 //
 // A Directory is safe for concurrent use. Changes are serialised, and each
 // reaches the licence engine before the next one is made, so the engine

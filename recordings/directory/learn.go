@@ -70,7 +70,11 @@ type delta struct {
 	name           string
 	isNew          bool
 	joined, parted []string // groups
+	newDevice      bool     // a device is the user's now (nothing for the engine)
 }
+
+// forEngine reports whether dl changes what the licence engine knows.
+func (dl delta) forEngine() bool { return dl.isNew || len(dl.joined) > 0 || len(dl.parted) > 0 }
 
 // CDRsAdded implements cdr.Observer: the CDR of a user object makes that
 // user known, with the memberships its <grp> children list, unless a later
@@ -118,7 +122,7 @@ func (d *Directory) CDRsAdded(ctx context.Context, added []cdr.Entry) {
 	d.change.Unlock()
 	var fresh []string
 	for _, dl := range deltas {
-		if dl.isNew {
+		if (dl.isNew || dl.newDevice) && !slices.Contains(fresh, dl.name) {
 			fresh = append(fresh, dl.name)
 		}
 	}
@@ -133,7 +137,7 @@ func isUserObject(c *cdr.CDR) bool {
 }
 
 // learnLocked applies the CDR of user object c (h323 valid) and returns the
-// change it made to the user's existence or memberships, if any.
+// change it made to the user's existence, memberships or devices, if any.
 func (d *Directory) learnLocked(c *cdr.CDR) (delta, bool) {
 	key := strings.ToLower(c.H323)
 	if _, inFile := d.file[key]; inFile {
@@ -176,10 +180,11 @@ func (d *Directory) learnLocked(c *cdr.CDR) (delta, bool) {
 		u.DisplayName = dn
 	}
 	u.Groups, u.CDR = groups, stamp
+	newDevice := d.learnDeviceLocked(key, &u, c.Device, stamp)
 	d.learned[key] = u
 	// A newer stamp alone is saved lazily: losing it to a crash only lets
 	// a late CDR older than the latest one count, not lose anything.
-	dl := delta{name: u.Name, isNew: !known}
+	dl := delta{name: u.Name, isNew: !known, newDevice: newDevice}
 	for _, g := range u.Groups {
 		if !slices.Contains(old.Groups, g) {
 			dl.joined = append(dl.joined, g)
@@ -190,13 +195,59 @@ func (d *Directory) learnLocked(c *cdr.CDR) (delta, bool) {
 			dl.parted = append(dl.parted, g)
 		}
 	}
-	if dl.isNew || len(dl.joined) > 0 || len(dl.parted) > 0 || u.DisplayName != old.DisplayName {
+	if dl.isNew || len(dl.joined) > 0 || len(dl.parted) > 0 || u.DisplayName != old.DisplayName || newDevice {
 		d.dirty = true
-		d.log.Info("user learned from a CDR", "user", u.Name, "new", dl.isNew, "groups", u.Groups, "joined", dl.joined, "left", dl.parted)
+		d.log.Info("user learned from a CDR", "user", u.Name, "new", dl.isNew, "groups", u.Groups, "joined", dl.joined, "left", dl.parted,
+			"devices", len(u.Devices))
 	} else {
 		d.stale = true
 	}
-	return dl, dl.isNew || len(dl.joined) > 0 || len(dl.parted) > 0
+	return dl, dl.forEngine() || dl.newDevice
+}
+
+// learnDeviceLocked makes device, named by the CDR (stamp) of learned user
+// u (key: u's lower-case name), one of u's, unless it is empty or not
+// acceptable, the users file lists it (the file decides), or another
+// user's CDR naming it is newer. A device another user had moves to u. It
+// reports whether u gained the device; a newer stamp alone is saved
+// lazily, as the user's is.
+func (d *Directory) learnDeviceLocked(key string, u *Learned, device string, stamp Stamp) bool {
+	if device == "" {
+		return false
+	}
+	if !validName(device) {
+		d.log.Warn("a CDR names a device whose name is not acceptable; ignored", "user", u.Name, "device", device)
+		return false
+	}
+	dk := strings.ToLower(device)
+	if _, inFile := d.devices[dk]; inFile {
+		return false
+	}
+	owner, known := d.learnedDevices[dk]
+	if known && owner == key {
+		if i := slices.IndexFunc(u.Devices, func(dv Device) bool { return strings.EqualFold(dv.Name, device) }); i >= 0 {
+			u.Devices[i].CDR = stamp // in place: the steady state allocates nothing
+		}
+		return false
+	}
+	if known {
+		other := d.learned[owner]
+		i := slices.IndexFunc(other.Devices, func(dv Device) bool { return strings.EqualFold(dv.Name, device) })
+		if i >= 0 && other.Devices[i].CDR.Compare(stamp) > 0 {
+			return false // a newer CDR of the other user named it
+		}
+		if i >= 0 {
+			other.Devices = slices.Delete(slices.Clone(other.Devices), i, i+1)
+			d.learned[owner] = other
+		}
+		d.log.Info("a device moved to another user", "device", device, "from", other.Name, "to", u.Name)
+	} else if len(d.learnedDevices) >= MaxLearned {
+		d.log.Warn("more devices named by the PBX than the directory keeps; ignored", "device", device, "max", MaxLearned)
+		return false
+	}
+	d.learnedDevices[dk] = key
+	u.Devices = d.boundDevicesLocked(append(slices.Clone(u.Devices), Device{Name: device, CDR: stamp}))
+	return true
 }
 
 // counts reports whether a <grp> of a user CDR is a membership that counts
@@ -212,7 +263,7 @@ func counts(g cdr.Group) bool {
 // applyLocked sends deltas to the licence engine, or everything when an
 // earlier update failed.
 func (d *Directory) applyLocked(ctx context.Context, deltas []delta) error {
-	if d.lic == nil || (len(deltas) == 0 && !d.resync) {
+	if d.lic == nil || (!slices.ContainsFunc(deltas, delta.forEngine) && !d.resync) {
 		return nil
 	}
 	if d.resync {

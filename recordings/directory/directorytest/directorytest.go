@@ -16,7 +16,9 @@ import (
 // reopen it), and a fresh, empty place in each subtest.
 func TestStore(t *testing.T, open func(t *testing.T) func() directory.Store) {
 	carol := directory.Learned{Name: "Carol", DisplayName: "Carol <C> & Co", Groups: []string{"recordings", "sales"},
-		CDR: directory.Stamp{UTC: 1767348000, Arrival: 7}}
+		CDR: directory.Stamp{UTC: 1767348000, Arrival: 7},
+		Devices: []directory.Device{{Name: "0090334A0B0C", CDR: directory.Stamp{UTC: 1767340000, Arrival: 5}},
+			{Name: "carol-phone", CDR: directory.Stamp{UTC: 1767348000, Arrival: 7}}}}
 	dave := directory.Learned{Name: "dave", DisplayName: "Dave D"}
 	unicode := directory.Learned{Name: "zoë", DisplayName: "Zoë 🎧", Groups: []string{"Vertrieb Süd"}, CDR: directory.Stamp{Arrival: 1}}
 
@@ -39,6 +41,7 @@ func TestStore(t *testing.T, open func(t *testing.T) func() directory.Store) {
 		require.NoError(t, s.Save([]directory.Learned{carol, dave}))
 		changed := carol
 		changed.Groups, changed.CDR = nil, directory.Stamp{UTC: 1767349000, Arrival: 8}
+		changed.Devices = []directory.Device{{Name: "carol-phone", CDR: changed.CDR}}
 		require.NoError(t, s.Save([]directory.Learned{changed}))
 		users, err := reopen().Load()
 		require.NoError(t, err)
