@@ -44,15 +44,17 @@ type Options struct {
 // (a day of 16 kHz stereo is 5.5 GB).
 const DefaultMaxDuration = 24 * time.Hour
 
-// maxFrames is MaxDuration in frames at rate (math.MaxInt64 for no limit).
+// maxFrames is MaxDuration in frames at rate (math.MaxInt64 for no limit),
+// whole seconds and the rest taken apart so that no limit overflows.
 func (o Options) maxFrames(rate int) int64 {
+	d := o.MaxDuration
 	switch {
-	case o.MaxDuration < 0:
+	case d < 0:
 		return math.MaxInt64
-	case o.MaxDuration == 0:
-		return int64(DefaultMaxDuration/time.Second) * int64(rate)
+	case d == 0:
+		d = DefaultMaxDuration
 	}
-	return int64(o.MaxDuration) * int64(rate) / int64(time.Second)
+	return int64(d/time.Second)*int64(rate) + int64(d%time.Second)*int64(rate)/int64(time.Second)
 }
 
 func (o Options) registry() *rtpcodec.Registry {

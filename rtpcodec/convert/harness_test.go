@@ -62,11 +62,18 @@ type recording struct {
 
 func convertPackets(t *testing.T, pk []pcapio.Packet, opts Options) recording {
 	t.Helper()
+	info, b := convertBytes(t, pk, opts)
+	return parseWAV(t, info, b)
+}
+
+// convertBytes converts generated packets and returns the WAV file whole.
+func convertBytes(t *testing.T, pk []pcapio.Packet, opts Options) (*Info, []byte) {
+	t.Helper()
 	var f memFile
 	open := func() (packetSource, error) { return &sliceSource{p: pk}, nil }
 	info, err := run(context.Background(), open, func() {}, &f, opts)
 	require.NoError(t, err)
-	return parseWAV(t, info, f.buf)
+	return info, f.buf
 }
 
 func parseWAV(t *testing.T, info *Info, b []byte) recording {

@@ -1,7 +1,6 @@
 package convert
 
 import (
-	"context"
 	"encoding/binary"
 	"testing"
 	"time"
@@ -29,15 +28,6 @@ func withLatePacket(t *testing.T, after time.Duration) (call, late []pcapio.Pack
 		late = append(late, p)
 	}
 	return r.Packets, late
-}
-
-func convertBytes(t *testing.T, pk []pcapio.Packet, opts Options) (*Info, []byte) {
-	t.Helper()
-	var f memFile
-	open := func() (packetSource, error) { return &sliceSource{p: pk}, nil }
-	info, err := run(context.Background(), open, func() {}, &f, opts)
-	require.NoError(t, err)
-	return info, f.buf
 }
 
 func TestMaxDuration(t *testing.T) {

@@ -334,12 +334,8 @@ func (d *Decoder) decodeFrame(t FrameType, bits *[SpeechFrameSize]byte, out *[Fr
 // saveSIDEnergy sets sidSav and shSidSav from the energy of the last
 // frame's excitation, before anything changes it.
 func (d *Decoder) saveSIDEnergy() {
-	// An L_mac chain of squares saturates only at its end.
-	var e int64
-	for _, v := range d.exc[excHist-FrameSamples : excHist] {
-		e += v * v
-	}
-	acc := int32(min(e<<1, maxInt32))
+	last := d.exc[excHist-FrameSamples : excHist]
+	acc := energy40(energy40(0, (*[subLen]int64)(last)), (*[subLen]int64)(last[subLen:]))
 	sh := normL(acc)
 	d.sidSav = round16(lShl(acc, sh))
 	d.shSidSav = sub(16, sh)

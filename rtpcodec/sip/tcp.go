@@ -288,7 +288,7 @@ const (
 // one). It reads headers as Parse does, so that Parse of the framed message
 // finds its body exactly: the last well-formed Content-Length (or l) wins.
 func messageLen(b []byte, maxMessage int) (int, frameState) {
-	line, rest, ok := nextLine(b)
+	_, rest, ok := nextLine(b)
 	if !ok {
 		return 0, frameIncomplete
 	}
@@ -297,6 +297,7 @@ func messageLen(b []byte, maxMessage int) (int, frameState) {
 	}
 	contentLength := 0
 	for {
+		var line []byte
 		line, rest, ok = nextLine(rest)
 		if !ok {
 			return 0, frameIncomplete
