@@ -62,6 +62,10 @@ func TestMaxDuration(t *testing.T) {
 		assert.Equal(t, int64(24*3600*16000), Options{}.maxFrames(16000))
 		assert.Equal(t, int64(90*8000), Options{MaxDuration: 90 * time.Second}.maxFrames(8000))
 	})
+	t.Run("long limits do not overflow", func(t *testing.T) {
+		assert.Equal(t, int64(200*3600*16000), Options{MaxDuration: 200 * time.Hour}.maxFrames(16000))
+		assert.Equal(t, int64(8004), Options{MaxDuration: time.Second + 500*time.Microsecond}.maxFrames(8000))
+	})
 }
 
 // TestInfoStart: Info.Start is the capture time of the earliest audio
