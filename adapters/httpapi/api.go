@@ -121,8 +121,8 @@ var routeMethods = [...]string{http.MethodGet, http.MethodHead, http.MethodPost,
 // a route of other methods, 404 otherwise.
 func (h *Handler) noRoute(w http.ResponseWriter, r *http.Request) {
 	var allow []string
+	probe := r.Clone(r.Context())
 	for _, m := range routeMethods {
-		probe := r.Clone(r.Context())
 		probe.Method = m
 		if _, pattern := h.mux.Handler(probe); pattern != noRoutePattern {
 			allow = append(allow, m)

@@ -43,13 +43,14 @@ func convertBytes(t *testing.T, src []byte) (recordings.Media, []byte, error) {
 }
 
 func TestConvertCall(t *testing.T) {
-	m, wav, err := convertBytes(t, call(t, 3*time.Second))
+	src := call(t, 3*time.Second)
+	m, wav, err := convertBytes(t, src)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"PCMA"}, m.Codecs)
 	assert.InDelta(t, 3.02, m.Duration.Seconds(), 0.05)
 	// Sample 0 of the WAV is the first audio packet, not the dummy SIP
 	// INVITE before it.
-	rd, err := pcapio.NewReader(bytes.NewReader(call(t, 3*time.Second)))
+	rd, err := pcapio.NewReader(bytes.NewReader(src))
 	require.NoError(t, err)
 	var p pcapio.Packet
 	require.NoError(t, rd.Next(&p))

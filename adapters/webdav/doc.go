@@ -11,5 +11,5 @@
 // answers WebDAV clients expect (PROPFIND names the collection by the
 // absolute path of the request); the collection cannot be listed.
 // Authentication is the server's: pass a middleware in Options.Auth
-// (BasicAuth is one).
+// (auth.Guard's Wrap is one).
 package webdav

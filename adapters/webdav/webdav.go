@@ -159,28 +159,3 @@ func RefuseDotSegments(prefix string, next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
-
-// BasicAuth returns a middleware admitting requests whose Basic credentials
-// check accepts (for example Service.CheckWebDAVCredentials), and answering
-// 401 with a challenge for realm otherwise.
-func BasicAuth(realm string, check func(ctx context.Context, user, password string) (bool, error)) func(http.Handler) http.Handler {
-	challenge := `Basic realm="` + strings.ReplaceAll(realm, `"`, "") + `", charset="UTF-8"`
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			user, pw, ok := r.BasicAuth()
-			if ok {
-				good, err := check(r.Context(), user, pw)
-				if err != nil {
-					http.Error(w, "internal error", http.StatusInternalServerError)
-					return
-				}
-				if good {
-					next.ServeHTTP(w, r)
-					return
-				}
-			}
-			w.Header().Set("WWW-Authenticate", challenge)
-			http.Error(w, "unauthorized", http.StatusUnauthorized)
-		})
-	}
-}

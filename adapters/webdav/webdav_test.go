@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/f0fce437/callrec/adapters/auth"
 	"github.com/f0fce437/callrec/adapters/fsblob"
 	"github.com/f0fce437/callrec/adapters/pcapconv"
 	"github.com/f0fce437/callrec/adapters/sqlite"
@@ -184,9 +185,10 @@ func TestOptionsPropfindAndOtherMethods(t *testing.T) {
 
 func TestBasicAuthHook(t *testing.T) {
 	var svc *recordings.Service
-	s := newStack(t, 0, webdav.Options{Auth: webdav.BasicAuth("callrec", func(ctx context.Context, u, p string) (bool, error) {
+	guard := auth.NewGuard(auth.Secrets{Basic: func(ctx context.Context, u, p string) (bool, error) {
 		return svc.CheckWebDAVCredentials(ctx, u, p)
-	})})
+	}}, auth.GuardOptions{Realm: "callrec"})
+	s := newStack(t, 0, webdav.Options{Auth: guard.Wrap})
 	svc = s.svc
 	user, pw := "phones", "pw"
 	require.NoError(t, svc.SeedSettings(context.Background(), recordings.SettingsUpdate{WebDAVUser: &user, WebDAVPassword: &pw}))

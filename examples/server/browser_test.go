@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"net/http"
 	"os"
@@ -142,15 +141,13 @@ func unlabelled(t *testing.T, ctx context.Context) []string {
 	return out
 }
 
-// uploadCall stores a converted recording of conf owned by user (through a
-// CDR naming user and device) and returns its id.
+// uploadCall stores a recording of conf owned by user (through a CDR naming
+// user and device).
 func uploadCall(t *testing.T, ts *testServer, conf, user, device string, serial int) {
 	t.Helper()
 	uploadPCAP(t, ts, conf, device, serial)
 	require.Equal(t, http.StatusOK, postCDR(t, ts, cdrXML(conf, user, device)))
 }
-
-func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
 
 // TestBrowser drives both apps in chromium: the list a user sees, playing,
 // filtering, protection, deletion, another user's recording staying

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"os"
@@ -29,11 +28,7 @@ func writeFixtureUsers(t *testing.T, dir string) string {
 	} {
 		users = append(users, map[string]any{"name": u.name, "role": "user", "password_bcrypt": string(h), "devices": []string{u.device}})
 	}
-	data, err := json.Marshal(map[string]any{"users": users})
-	require.NoError(t, err)
-	path := filepath.Join(dir, "users.json")
-	require.NoError(t, os.WriteFile(path, data, 0o600))
-	return path
+	return writeUsersFile(t, dir, users)
 }
 
 // TestCallInfoThroughTheServer drives CDR correlation end to end through the

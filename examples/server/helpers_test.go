@@ -65,6 +65,13 @@ func writeUsers(t *testing.T, dir string, except ...string) string {
 			users = append(users, u)
 		}
 	}
+	return writeUsersFile(t, dir, users)
+}
+
+// writeUsersFile writes users as the users file <dir>/users.json and
+// returns its path.
+func writeUsersFile(t *testing.T, dir string, users []map[string]any) string {
+	t.Helper()
 	data, err := json.Marshal(map[string]any{"users": users})
 	require.NoError(t, err)
 	path := filepath.Join(dir, "users.json")

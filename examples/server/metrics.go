@@ -129,6 +129,14 @@ func (s *statusRecorder) Write(p []byte) (int, error) {
 	return s.ResponseWriter.Write(p)
 }
 
+// status is the status answered: 200 when the handler wrote nothing.
+func (s *statusRecorder) status() int {
+	if s.code == 0 {
+		return http.StatusOK
+	}
+	return s.code
+}
+
 // Unwrap lets http.ResponseController reach the connection (read deadlines).
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
@@ -162,11 +170,7 @@ func (m *metrics) instrumentUploads(prefix string, next http.Handler) http.Handl
 			m.uploadsActive.Dec()
 			m.uploadBytes.Add(float64(body.n))
 			m.uploadDuration.Observe(time.Since(start).Seconds())
-			code := rec.code
-			if code == 0 {
-				code = http.StatusOK
-			}
-			m.uploads.WithLabelValues(strconv.Itoa(code)).Inc()
+			m.uploads.WithLabelValues(strconv.Itoa(rec.status())).Inc()
 		}()
 		next.ServeHTTP(rec, r)
 	})
@@ -177,11 +181,7 @@ func (m *metrics) instrumentCDR(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
-		code := rec.code
-		if code == 0 {
-			code = http.StatusOK
-		}
-		m.cdrRequests.WithLabelValues(strconv.Itoa(code)).Inc()
+		m.cdrRequests.WithLabelValues(strconv.Itoa(rec.status())).Inc()
 	})
 }
 

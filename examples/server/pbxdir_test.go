@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -16,7 +17,7 @@ import (
 // uploadPCAP uploads a 4 s call of conference conf recorded by device.
 func uploadPCAP(t *testing.T, ts *testServer, conf, device string, serial int) {
 	t.Helper()
-	name := conf + "-009033302ab1-" + itoa(serial) + "--" + device + ".pcap"
+	name := conf + "-009033302ab1-" + strconv.Itoa(serial) + "--" + device + ".pcap"
 	res := digestPUT(t, ts.base+"/Files/"+name, fixturePCAP(t, 4*time.Second), testWebDAVUser, testWebDAVPass)
 	res.Body.Close()
 	require.Equal(t, http.StatusCreated, res.StatusCode)

@@ -102,7 +102,7 @@ func (m *Main) routes() (http.Handler, error) {
 		},
 		DisplayName: m.dir.DisplayName,
 		CallRecords: m.callInfo.Detail,
-		License:     func(context.Context) (any, error) { return m.gate.Status(m.now(), 100) },
+		License:     func(context.Context) (any, error) { return m.gate.Status(m.Now(), 100) },
 		PBXNameMissing: func(ctx context.Context) (bool, error) {
 			s, err := m.svc.Settings(ctx, recordings.SystemActor())
 			return s.PBXNameMissing(), err

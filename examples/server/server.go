@@ -113,8 +113,6 @@ func (m *Main) URL() string {
 	return scheme + "://" + m.Addr()
 }
 
-func (m *Main) now() time.Time { return m.Now() }
-
 // Run opens the database and the stores, starts the recordings service,
 // serves until ctx ends and then shuts down gracefully: uploads in flight
 // may finish within ShutdownTimeout, and conversion jobs resume at the next
@@ -376,7 +374,7 @@ func (m *Main) firstStart() error {
 		if _, err := rand.Read(b[:]); err != nil {
 			return err
 		}
-		password, fromEnv = base64.RawURLEncoding.EncodeToString(b[:]), false
+		password = base64.RawURLEncoding.EncodeToString(b[:])
 	}
 	if err := usersfile.Create(c.Users, "admin", password); err != nil {
 		return err

@@ -5,7 +5,7 @@ import {api, query, recordingPath, APIError} from './api.js';
 import {h, replace, spinner, toast, confirmDialog, formatTime, formatDuration} from './dom.js';
 
 const directions = {in: 'Incoming', out: 'Outgoing', internal: 'Internal'};
-const directionOptions = [['', 'Any direction'], ['in', 'Incoming'], ['out', 'Outgoing'], ['internal', 'Internal']];
+const directionOptions = [['', 'Any direction'], ...Object.entries(directions)];
 const statuses = ['receiving', 'stored', 'converting', 'ready', 'failed'];
 
 // who says whose recording it is: the owner's name, or "NoCDR" when no CDR
