@@ -27,10 +27,8 @@ func makeBatch(t testing.TB) []byte {
 	t.Helper()
 	var calls [][]byte
 	for _, name := range []string{"basic-internal", "trunk-incoming", "trunk-outgoing", "waiting-queue", "consult-transfer", "call-forward"} {
-		b, err := os.ReadFile(filepath.Join("testdata", name+".xml"))
-		require.NoError(t, err)
 		// Keep the <cdr> elements only: the batch has one wrapping root.
-		cdrs, err := cdr.DecodeAll(bytes.NewReader(b), cdr.Limits{})
+		cdrs, err := cdr.DecodeAll(bytes.NewReader(readFixture(t, name+".xml")), cdr.Limits{})
 		require.NoError(t, err)
 		var call []byte
 		for _, c := range cdrs {

@@ -1,6 +1,7 @@
 package cdr
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -173,7 +174,7 @@ func (c *CDR) Start() time.Time {
 func (c *CDR) Confs() []string {
 	var out []string
 	for i := range c.Events {
-		if conf := strings.ToLower(c.Events[i].Conf); conf != "" && !contains(out, conf) {
+		if conf := strings.ToLower(c.Events[i].Conf); conf != "" && !slices.Contains(out, conf) {
 			out = append(out, conf)
 		}
 	}
@@ -188,15 +189,6 @@ func (c *CDR) HasConf(conf string) bool {
 	}
 	for i := range c.Events {
 		if strings.EqualFold(c.Events[i].Conf, conf) {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
 			return true
 		}
 	}

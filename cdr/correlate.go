@@ -163,6 +163,9 @@ func Resolve(rec Recording, cdrs []CDR, pol Policy) CallInfo {
 		info.CDRs = append(info.CDRs, c.Key)
 	}
 	r := resolver{rec: rec, pol: pol, used: used}
+	if pol.Directory != nil {
+		r.regUser, r.hasRegUser = pol.Directory.UserByDevice(rec.RegName)
+	}
 	leg := r.owner(&info)
 	if leg == nil {
 		info.Start = used[0].Start() // the call's start, whoever owns it
@@ -182,6 +185,10 @@ type resolver struct {
 	rec  Recording
 	pol  Policy
 	used []*CDR
+	// regUser is the directory user owning the registration name, when
+	// hasRegUser; looked up once for the rules that ask.
+	regUser    DirectoryUser
+	hasRegUser bool
 }
 
 // owner sets the owner fields of info and returns the owner's leg, or nil
@@ -208,11 +215,9 @@ func (r *resolver) owner(info *CallInfo) *CDR {
 	if special != nil {
 		return r.specialOwner(info, special)
 	}
-	if d := r.pol.Directory; d != nil {
-		if u, ok := d.UserByDevice(r.rec.RegName); ok {
-			info.Owner, info.OwnerDisplay, info.OwnerRule = u.Name, u.DisplayName, RuleRegName
-			return nil
-		}
+	if r.hasRegUser {
+		info.Owner, info.OwnerDisplay, info.OwnerRule = r.regUser.Name, r.regUser.DisplayName, RuleRegName
+		return nil
 	}
 	info.Reason = "no CDR was made by the recording device"
 	return nil
@@ -221,17 +226,11 @@ func (r *resolver) owner(info *CallInfo) *CDR {
 // own returns the CDRs made by the recording device, those whose first
 // conference is the recording's first.
 func (r *resolver) own() []*CDR {
-	var regUser string
-	if d := r.pol.Directory; d != nil {
-		if u, ok := d.UserByDevice(r.rec.RegName); ok {
-			regUser = u.Name
-		}
-	}
 	mac := hexDigits(r.rec.MAC)
 	var out []*CDR
 	for _, c := range r.used {
 		reg := r.rec.RegName != "" && (strings.EqualFold(c.H323, r.rec.RegName) || strings.EqualFold(c.Device, r.rec.RegName))
-		if reg || (len(mac) == 12 && hexDigits(c.Device) == mac) || (regUser != "" && strings.EqualFold(c.H323, regUser)) {
+		if reg || (len(mac) == 12 && hexDigits(c.Device) == mac) || (r.regUser.Name != "" && strings.EqualFold(c.H323, r.regUser.Name)) {
 			out = append(out, c)
 		}
 	}
@@ -325,7 +324,7 @@ func (r *resolver) setOwner(info *CallInfo, c *CDR, own bool, rule string) {
 		u, ok = d.UserByDevice(c.Device)
 	}
 	if !ok && own {
-		u, ok = d.UserByDevice(r.rec.RegName)
+		u, ok = r.regUser, r.hasRegUser
 	}
 	if !ok {
 		info.Reason = "the owner's CDR names no user of the directory"

@@ -34,8 +34,6 @@ const (
 	gatewayMAC   = "00:90:33:ff:ee:01"
 )
 
-var uploaded = time.Date(2025, 1, 15, 18, 0, 0, 0, time.UTC)
-
 // TestResolveFixtures correlates recordings with the fixtures' CDRs and
 // compares the call information with golden files.
 func TestResolveFixtures(t *testing.T) {

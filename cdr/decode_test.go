@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"os"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -126,7 +125,7 @@ func TestDecodeErrors(t *testing.T) {
 		want error
 		msg  string // in the error text
 	}{
-		{"mismatched end tag", string(readFixtureBytes("malformed.xml")), cdr.Limits{}, cdr.ErrMalformed, "line 10, column 7 (byte 756), in <cdr> #2: malformed XML: element <event> closed by </cdr>"},
+		{"mismatched end tag", string(readFixture(t, "malformed.xml")), cdr.Limits{}, cdr.ErrMalformed, "line 10, column 7 (byte 756), in <cdr> #2: malformed XML: element <event> closed by </cdr>"},
 		{"truncated", `<cdr guid="g"><event msg="x"/>`, cdr.Limits{}, cdr.ErrMalformed, "unexpected end of input inside <cdr>"},
 		{"text outside elements", `msg=%3Ccdr%3E`, cdr.Limits{}, cdr.ErrMalformed, "line 1, column 14 (byte 13): malformed XML: text outside any element"},
 		{"unknown entity", `<cdr guid="&nbsp;"/>`, cdr.Limits{}, cdr.ErrMalformed, "invalid character entity &nbsp;"},
@@ -205,12 +204,4 @@ func manyAttrs(n int) string {
 		b.WriteString(`="1"`)
 	}
 	return b.String()
-}
-
-func readFixtureBytes(name string) []byte {
-	b, err := os.ReadFile("testdata/" + name)
-	if err != nil {
-		panic(err)
-	}
-	return b
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"time"
 )
 
@@ -146,10 +147,10 @@ func (s *Service) put(ctx context.Context, batch []Entry, res *IngestResult) err
 			observed = append(observed, batch[i])
 		}
 		for _, conf := range batch[i].CDR.Confs() {
-			if !contains(confs, conf) {
+			if !slices.Contains(confs, conf) {
 				confs = append(confs, conf)
 			}
-			if !contains(res.Confs, conf) {
+			if !slices.Contains(res.Confs, conf) {
 				res.Confs = append(res.Confs, conf)
 			}
 		}

@@ -56,6 +56,8 @@ type device struct {
 	CDR  stamp  `json:"cdr"`
 }
 
+// stamp is directory.Stamp with JSON names; the two convert into each
+// other, so a field added to one must be added to the other.
 type stamp struct {
 	UTC     int64  `json:"utc"`
 	Arrival uint64 `json:"arrival"`
@@ -86,10 +88,10 @@ func (f *File) Load() ([]directory.Learned, error) {
 	for _, u := range doc.Users {
 		l := directory.Learned{Name: u.Name, DisplayName: u.DisplayName, Groups: u.Groups}
 		if u.CDR != nil {
-			l.CDR = directory.Stamp{UTC: u.CDR.UTC, Arrival: u.CDR.Arrival}
+			l.CDR = directory.Stamp(*u.CDR)
 		}
 		for _, d := range u.Devices {
-			l.Devices = append(l.Devices, directory.Device{Name: d.Name, CDR: directory.Stamp{UTC: d.CDR.UTC, Arrival: d.CDR.Arrival}})
+			l.Devices = append(l.Devices, directory.Device{Name: d.Name, CDR: directory.Stamp(d.CDR)})
 		}
 		out = append(out, l)
 	}
@@ -102,10 +104,11 @@ func (f *File) Save(users []directory.Learned) error {
 	for _, l := range users {
 		u := user{Name: l.Name, DisplayName: l.DisplayName, Groups: l.Groups}
 		if !l.CDR.IsZero() {
-			u.CDR = &stamp{UTC: l.CDR.UTC, Arrival: l.CDR.Arrival}
+			s := stamp(l.CDR)
+			u.CDR = &s
 		}
 		for _, d := range l.Devices {
-			u.Devices = append(u.Devices, device{Name: d.Name, CDR: stamp{UTC: d.CDR.UTC, Arrival: d.CDR.Arrival}})
+			u.Devices = append(u.Devices, device{Name: d.Name, CDR: stamp(d.CDR)})
 		}
 		doc.Users = append(doc.Users, u)
 	}

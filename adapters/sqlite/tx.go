@@ -137,8 +137,15 @@ func (t *sqlTx) PutRecording(r *recordings.Recording) error {
 	if r.ID == "" || r.FileName == "" || !r.Status.Valid() {
 		return recordings.Errorf(recordings.Invalid, "recording needs an ID, a file name and a valid status")
 	}
+	_, err := t.exec(putRecordingSQL, recordingArgs(r)...)
+	return err
+}
+
+// putRecordingSQL is the upsert of PutRecording, derived from
+// recordingColumns once: ON CONFLICT(id) updates in place; a clash on
+// file_name stays an error.
+var putRecordingSQL = func() string {
 	ph := strings.TrimSuffix(strings.Repeat("?, ", strings.Count(recordingColumns, ",")+1), ", ")
-	// ON CONFLICT(id) updates in place; a clash on file_name stays an error.
 	set := make([]string, 0, 40)
 	for _, c := range strings.Split(recordingColumns, ",") {
 		c = strings.TrimSpace(c)
@@ -146,10 +153,9 @@ func (t *sqlTx) PutRecording(r *recordings.Recording) error {
 			set = append(set, c+" = excluded."+c)
 		}
 	}
-	_, err := t.exec(`INSERT INTO recordings (`+recordingColumns+`) VALUES (`+ph+`)
-		ON CONFLICT (id) DO UPDATE SET `+strings.Join(set, ", "), recordingArgs(r)...)
-	return err
-}
+	return `INSERT INTO recordings (` + recordingColumns + `) VALUES (` + ph + `)
+		ON CONFLICT (id) DO UPDATE SET ` + strings.Join(set, ", ")
+}()
 
 func (t *sqlTx) DeleteRecording(id string) error {
 	res, err := t.exec(`DELETE FROM recordings WHERE id = ?`, id)
@@ -166,10 +172,13 @@ func (t *sqlTx) DeleteRecording(id string) error {
 	return err
 }
 
+// likeEscaper escapes the wildcards and the escape character of LIKE ...
+// ESCAPE '\'; a Replacer is immutable and safe for concurrent use.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
 // likePattern escapes s for LIKE ... ESCAPE '\'.
 func likePattern(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(s) + "%"
+	return "%" + likeEscaper.Replace(s) + "%"
 }
 
 func boolInt(b bool) int {
