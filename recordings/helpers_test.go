@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -180,5 +179,3 @@ func (l *licenser) Snapshot() ([]byte, error) {
 	defer l.mu.Unlock()
 	return json.Marshal(l.licensed)
 }
-
-var errBlocked = errors.New("blocked")

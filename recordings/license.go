@@ -159,20 +159,7 @@ func (s *Service) applyLicenseDue(ctx context.Context) (int, error) {
 // when no snapshot was persisted. fn must not call the Service; an error
 // from it stops the walk and is returned.
 func (s *Service) EachRecording(ctx context.Context, fn func(*Recording) error) error {
-	var after *Cursor
-	for {
-		var recs []*Recording
-		err := s.store.View(ctx, func(tx Tx) error {
-			var err error
-			recs, err = tx.Recordings(Query{After: after, Limit: MaxPageSize})
-			return err
-		})
-		if err != nil {
-			return internal(err, "reading recordings")
-		}
-		if len(recs) == 0 {
-			return nil
-		}
+	return s.eachPage(ctx, Query{Limit: MaxPageSize}, "reading recordings", func(recs []*Recording) error {
 		for _, r := range recs {
 			if r.Status == StatusReceiving {
 				continue
@@ -181,9 +168,8 @@ func (s *Service) EachRecording(ctx context.Context, fn func(*Recording) error) 
 				return err
 			}
 		}
-		last := recs[len(recs)-1]
-		after = &Cursor{Start: last.Start, ID: last.ID}
-	}
+		return nil
+	})
 }
 
 // errStopWalk ends EachRecording early without an error.

@@ -152,6 +152,32 @@ func fetchPage[T any](ctx context.Context, st Store, limit int, fetch func(tx Tx
 	return items, false, err
 }
 
+// eachPage reads the recordings of q page by page (q.Limit each, from
+// q.After on), each page in a View of its own, and calls fn with every page
+// outside the View, so fn may call the Service. A read error is wrapped
+// with msg; an error from fn stops the walk and is returned as it is.
+func (s *Service) eachPage(ctx context.Context, q Query, msg string, fn func([]*Recording) error) error {
+	for {
+		var recs []*Recording
+		err := s.store.View(ctx, func(tx Tx) error {
+			var err error
+			recs, err = tx.Recordings(q)
+			return err
+		})
+		if err != nil {
+			return internal(err, msg)
+		}
+		if len(recs) == 0 {
+			return nil
+		}
+		if err := fn(recs); err != nil {
+			return err
+		}
+		last := recs[len(recs)-1]
+		q.After = &Cursor{Start: last.Start, ID: last.ID}
+	}
+}
+
 func encodeCursor(c Cursor) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(c.Start.UnixNano(), 10) + ":" + c.ID))
 }

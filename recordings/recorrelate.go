@@ -118,22 +118,10 @@ func (s *Service) RecorrelateCallInfo(ctx context.Context, scope CallInfoScope) 
 	checked, changed := 0, 0
 	for _, q := range scope.queries() {
 		q.Limit = 100
-		for {
-			var recs []*Recording
-			err := s.store.View(ctx, func(tx Tx) error {
-				var err error
-				recs, err = tx.Recordings(q)
-				return err
-			})
-			if err != nil {
-				return changed, internal(err, "reading recordings to correlate")
-			}
-			if len(recs) == 0 {
-				break
-			}
+		err := s.eachPage(ctx, q, "reading recordings to correlate", func(recs []*Recording) error {
 			for _, r := range recs {
 				if err := ctx.Err(); err != nil {
-					return changed, err
+					return err
 				}
 				if !r.Name.Valid || r.Name.GUID == "" || r.Status == StatusReceiving {
 					continue
@@ -141,14 +129,16 @@ func (s *Service) RecorrelateCallInfo(ctx context.Context, scope CallInfoScope) 
 				checked++
 				ok, err := s.recheckCallInfo(ctx, r)
 				if err != nil {
-					return changed, err
+					return err
 				}
 				if ok {
 					changed++
 				}
 			}
-			last := recs[len(recs)-1]
-			q.After = &Cursor{Start: last.Start, ID: last.ID}
+			return nil
+		})
+		if err != nil {
+			return changed, err
 		}
 	}
 	s.logCall.Info("re-correlated call info", "scope", scope.String(), "checked", checked, "changed", changed)

@@ -26,25 +26,11 @@ func (s *Service) SweepRetention(ctx context.Context) (int, error) {
 	}
 	cutoff := s.clock.Now().Add(-time.Duration(set.RetentionDays) * 24 * time.Hour)
 	unprotected := false
-	var after *Cursor
-	for {
-		var recs []*Recording
-		err := s.store.View(ctx, func(tx Tx) error {
-			var err error
-			recs, err = tx.Recordings(Query{To: cutoff, Protected: &unprotected, After: after, Limit: 100})
-			return err
-		})
-		if err != nil {
-			return deleted, internal(err, "sweeping old recordings")
-		}
-		if len(recs) == 0 {
-			return deleted, nil
-		}
-		last := recs[len(recs)-1]
-		after = &Cursor{Start: last.Start, ID: last.ID}
+	q := Query{To: cutoff, Protected: &unprotected, Limit: 100}
+	err = s.eachPage(ctx, q, "sweeping old recordings", func(recs []*Recording) error {
 		for _, r := range recs {
 			if err := ctx.Err(); err != nil {
-				return deleted, err
+				return err
 			}
 			if r.Status == StatusReceiving {
 				continue
@@ -56,8 +42,10 @@ func (s *Service) SweepRetention(ctx context.Context) (int, error) {
 				deleted++
 			case NotFound, Protected, Conflict: // changed meanwhile
 			default:
-				return deleted, err
+				return err
 			}
 		}
-	}
+		return nil
+	})
+	return deleted, err
 }

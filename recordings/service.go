@@ -279,8 +279,5 @@ func internal(err error, msg string) error {
 	if errors.As(err, &e) {
 		return err
 	}
-	if c := ErrorCode(err); c != Internal {
-		return Wrap(err, c, msg)
-	}
-	return Wrap(err, Internal, msg)
+	return Wrap(err, ErrorCode(err), msg) // Internal, or InsufficientStorage for a full disk
 }

@@ -5,7 +5,8 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"log/slog"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -130,6 +131,7 @@ func (s *Service) UpdateSettings(ctx context.Context, a Actor, u SettingsUpdate)
 	if err != nil {
 		return Settings{}, err
 	}
+	keys := slices.Sorted(maps.Keys(kv))
 	pbxChanged := false
 	err = s.store.Update(ctx, func(tx Tx) error {
 		pbxChanged = false
@@ -140,7 +142,7 @@ func (s *Service) UpdateSettings(ctx context.Context, a Actor, u SettingsUpdate)
 			}
 			pbxChanged = old != v
 		}
-		for _, k := range sortedKeys(kv) {
+		for _, k := range keys {
 			if err := tx.PutSetting(k, kv[k]); err != nil {
 				return err
 			}
@@ -157,7 +159,7 @@ func (s *Service) UpdateSettings(ctx context.Context, a Actor, u SettingsUpdate)
 	if err != nil {
 		return Settings{}, internal(err, "storing settings")
 	}
-	s.logUI.Info("settings changed", "actor", a.Name, "keys", sortedKeys(kv))
+	s.logUI.Info("settings changed", "actor", a.Name, "keys", keys)
 	if pbxChanged {
 		// Which CDRs count changed: every recording of a call is
 		// correlated again, in the background.
@@ -177,7 +179,7 @@ func (s *Service) SeedSettings(ctx context.Context, u SettingsUpdate) error {
 		return err
 	}
 	err = s.store.Update(ctx, func(tx Tx) error {
-		for _, k := range sortedKeys(kv) {
+		for _, k := range slices.Sorted(maps.Keys(kv)) {
 			_, ok, err := tx.Setting(k)
 			if err != nil {
 				return err
@@ -244,7 +246,7 @@ func settingValues(u SettingsUpdate) (map[string]string, error) {
 		kv[key] = v
 	}
 	for c, l := range u.TraceLevels {
-		if !knownCategory(c) {
+		if !slices.Contains(Categories(), c) {
 			return nil, Errorf(Invalid, "unknown trace category %q", c)
 		}
 		kv[keyTracePrefix+string(c)] = FormatLevel(l)
@@ -261,24 +263,6 @@ func settingValues(u SettingsUpdate) (map[string]string, error) {
 		kv[keyWebDAVPassword] = string(h)
 	}
 	return kv, nil
-}
-
-func knownCategory(c Category) bool {
-	for _, k := range Categories() {
-		if k == c {
-			return true
-		}
-	}
-	return false
-}
-
-func sortedKeys(m map[string]string) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }
 
 // CheckWebDAVCredentials reports whether user and password are the WebDAV

@@ -2,7 +2,6 @@ package recordings
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -127,11 +126,7 @@ func FormatLevel(l slog.Level) string {
 	if l >= levelOff {
 		return "off"
 	}
-	switch l {
-	case slog.LevelDebug, slog.LevelInfo, slog.LevelWarn, slog.LevelError:
-		return strings.ToLower(l.String())
-	}
-	return fmt.Sprint(strings.ToLower(l.String()))
+	return strings.ToLower(l.String())
 }
 
 // levelOff is above every level anybody logs at.

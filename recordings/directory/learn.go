@@ -195,7 +195,7 @@ func (d *Directory) learnLocked(c *cdr.CDR) (delta, bool) {
 			dl.parted = append(dl.parted, g)
 		}
 	}
-	if dl.isNew || len(dl.joined) > 0 || len(dl.parted) > 0 || u.DisplayName != old.DisplayName || newDevice {
+	if dl.forEngine() || dl.newDevice || u.DisplayName != old.DisplayName {
 		d.dirty = true
 		d.log.Info("user learned from a CDR", "user", u.Name, "new", dl.isNew, "groups", u.Groups, "joined", dl.joined, "left", dl.parted,
 			"devices", len(u.Devices))

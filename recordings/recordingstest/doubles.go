@@ -2,7 +2,6 @@ package recordingstest
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +13,7 @@ import (
 	"github.com/f0fce437/callrec/pcapio"
 	"github.com/f0fce437/callrec/recordings"
 	"github.com/f0fce437/callrec/rtpcodec/callgen"
+	"github.com/f0fce437/callrec/rtpcodec/wav"
 )
 
 // Clock is a settable recordings.Clock, safe for concurrent use.
@@ -159,38 +159,22 @@ func (c *Converter) Convert(ctx context.Context, src io.ReadSeeker, dst io.Write
 	return m, nil
 }
 
-// writeSilentWAV writes the data first and the header last, as the real
-// pipeline does (so the writer must seek).
+// writeSilentWAV writes a WAV of samples samples of silence with the
+// pipeline's writer (so the writer must seek, to patch the sizes).
 func writeSilentWAV(w io.WriteSeeker, samples int64) error {
-	if _, err := w.Seek(44, io.SeekStart); err != nil {
+	ww, err := wav.NewWriter(w, 8000, 1)
+	if err != nil {
 		return err
 	}
-	zero := make([]byte, 3200)
-	for left := samples * 2; left > 0; {
+	zero := make([]int16, 1600)
+	for left := samples; left > 0; {
 		n := min(left, int64(len(zero)))
-		if _, err := w.Write(zero[:n]); err != nil {
+		if err := ww.WriteSamples(zero[:n]); err != nil {
 			return err
 		}
 		left -= n
 	}
-	if _, err := w.Seek(0, io.SeekStart); err != nil {
-		return err
-	}
-	h := make([]byte, 44)
-	copy(h, "RIFF")
-	binary.LittleEndian.PutUint32(h[4:], uint32(36+samples*2))
-	copy(h[8:], "WAVEfmt ")
-	binary.LittleEndian.PutUint32(h[16:], 16)
-	binary.LittleEndian.PutUint16(h[20:], 1)    // PCM
-	binary.LittleEndian.PutUint16(h[22:], 1)    // mono
-	binary.LittleEndian.PutUint32(h[24:], 8000) // rate
-	binary.LittleEndian.PutUint32(h[28:], 16000)
-	binary.LittleEndian.PutUint16(h[32:], 2)
-	binary.LittleEndian.PutUint16(h[34:], 16)
-	copy(h[36:], "data")
-	binary.LittleEndian.PutUint32(h[40:], uint32(samples*2))
-	_, err := w.Write(h)
-	return err
+	return ww.Close()
 }
 
 // WritePCAP writes a classic pcap (Ethernet, IPv4, UDP to port 16386) of n
