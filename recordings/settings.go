@@ -72,6 +72,19 @@ func (s *Service) Settings(ctx context.Context, a Actor) (Settings, error) {
 	return s.loadSettings(ctx)
 }
 
+// PBXName returns the PBX name of the settings ("" while unset), reading
+// that one setting: correlation asks for it for every recording it
+// resolves.
+func (s *Service) PBXName(ctx context.Context) (string, error) {
+	var name string
+	err := s.store.View(ctx, func(tx Tx) error {
+		var err error
+		name, _, err = tx.Setting(keyPBXName)
+		return err
+	})
+	return name, internal(err, "reading the PBX name")
+}
+
 func (s *Service) loadSettings(ctx context.Context) (Settings, error) {
 	set := Settings{TraceLevels: map[Category]slog.Level{}}
 	err := s.store.View(ctx, func(tx Tx) error {

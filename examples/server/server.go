@@ -327,11 +327,10 @@ func (m *Main) open(ctx context.Context) error {
 	return m.refreshDigest(ctx)
 }
 
-// pbxName returns the PBX name of the settings.
-func (m *Main) pbxName(ctx context.Context) (string, error) {
-	s, err := m.svc.Settings(ctx, recordings.SystemActor())
-	return s.PBXName, err
-}
+// pbxName returns the PBX name of the settings. The directory and the
+// resolver are built before the service, so they take this method, not
+// m.svc.PBXName (which would bind the service not made yet).
+func (m *Main) pbxName(ctx context.Context) (string, error) { return m.svc.PBXName(ctx) }
 
 // background runs fn in a goroutine that Close ends (through fn's
 // context) and waits for.
