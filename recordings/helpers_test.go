@@ -82,10 +82,7 @@ func pcap(t *testing.T, packets int) []byte {
 // callPCAP is an innovaphone-style G.711 call for the real pipeline.
 func callPCAP(t *testing.T, length time.Duration) []byte {
 	t.Helper()
-	var b bytes.Buffer
-	_, err := recordingstest.CallPCAP(&b, length, 3)
-	require.NoError(t, err)
-	return b.Bytes()
+	return recordingstest.CallPCAPBytes(t, length, 3)
 }
 
 // ingest uploads data under name and waits for its conversion.

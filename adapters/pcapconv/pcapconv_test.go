@@ -23,10 +23,7 @@ import (
 
 func call(t *testing.T, length time.Duration) []byte {
 	t.Helper()
-	var b bytes.Buffer
-	_, err := recordingstest.CallPCAP(&b, length, 1)
-	require.NoError(t, err)
-	return b.Bytes()
+	return recordingstest.CallPCAPBytes(t, length, 1)
 }
 
 // convertBytes converts src into a temporary WAV file and returns the media

@@ -70,10 +70,7 @@ func newStackAt(t testing.TB, blobDir string, maxUpload int64, opts webdav.Optio
 // converts.
 func callBytes(t testing.TB, length time.Duration) []byte {
 	t.Helper()
-	var b bytes.Buffer
-	_, err := recordingstest.CallPCAP(&b, length, 7)
-	require.NoError(t, err)
-	return b.Bytes()
+	return recordingstest.CallPCAPBytes(t, length, 7)
 }
 
 // hideLen keeps net/http from knowing the length: the request goes chunked.

@@ -1,6 +1,7 @@
 package recordingstest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"net/netip"
 	"sync"
 	"syscall"
+	"testing"
 	"time"
 
 	"github.com/f0fce437/callrec/pcapio"
@@ -208,6 +210,16 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n += int64(n)
 	return n, err
+}
+
+// CallPCAPBytes is CallPCAP into memory, failing tb on error.
+func CallPCAPBytes(tb testing.TB, length time.Duration, seed uint64) []byte {
+	tb.Helper()
+	var b bytes.Buffer
+	if _, err := CallPCAP(&b, length, seed); err != nil {
+		tb.Fatalf("generating a call capture: %v", err)
+	}
+	return b.Bytes()
 }
 
 // CallPCAP writes an innovaphone-style capture of a two-way G.711 A-law
